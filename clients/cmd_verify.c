@@ -1,0 +1,288 @@
+/*
+ * cmd_verify.c: quorum export and quorum verify.
+ *
+ * An export is a text file an auditor can keep, copy and check offline:
+ *
+ *     quorum-export-v1
+ *     forum <forum id>
+ *     log-vkey <the daemon's C2SP verifier key for this forum>
+ *     checkpoint <base64 of the signed checkpoint note>
+ *     entry <seq> <base64 of the exact LogEntry bytes>      (one per entry, from 0)
+ *     end <number of entries>
+ *
+ * The entries are exactly those under the checkpoint, so the export is one consistent cut.
+ * `quorum verify` checks every statement signature, every sequence number, every leaf hash,
+ * the root against the checkpoint and the checkpoint's signature, and names each entry that
+ * fails.  It trusts the file's log-vkey only if no --log-key is given, and says so.
+ */
+#include "client.h"
+
+#include "checkpoint.h"
+#include "merkle.h"
+#include "note.h"
+#include "util.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXPORT_MAX_LINE (2 * QR_MAX_STATEMENT + 1024)
+
+typedef struct {
+    FILE *out;
+    uint64_t n;
+} export_ctx;
+
+static int export_entry(void *ctx, uint64_t seq, const uint8_t *entry, size_t len)
+{
+    export_ctx *x = ctx;
+    char *b = qr_b64(entry, len);
+    if (!b)
+        return QR_NOMEM;
+    fprintf(x->out, "entry %llu %s\n", (unsigned long long)seq, b);
+    free(b);
+    x->n++;
+    return QR_OK;
+}
+
+int cmd_export(qr_cli *cli)
+{
+    const char *forum = qr_cli_arg(cli, 0);
+    if (!forum) {
+        fprintf(stderr, "usage: quorum export FORUM > FILE\n"
+                        "example: quorum export city-pb > city-pb.export && quorum verify "
+                        "city-pb.export\n");
+        return 2;
+    }
+    qr_source src;
+    char *note = NULL, *vkey = NULL;
+    qr_checkpoint cp;
+    int status = qr_source_open(cli, &src);
+    if (!status)
+        status = qr_source_checkpoint(&src, forum, &note, &vkey);
+    if (!status && qr_cli_note_checkpoint(note, &cp) != QR_OK)
+        status = qr_cli_fail(cli, QR_BAD_NOTE, "the latest checkpoint does not parse");
+    if (!status) {
+        char *b = qr_b64((const uint8_t *)note, strlen(note));
+        printf("quorum-export-v1\nforum %s\n", forum);
+        if (vkey)
+            printf("log-vkey %s\n", vkey);
+        printf("checkpoint %s\n", b ? b : "");
+        free(b);
+        export_ctx x = {stdout, 0};
+        uint64_t size;
+        status = qr_source_read(&src, forum, 0, cp.size, export_entry, &x, &size);
+        if (!status)
+            printf("end %llu\n", (unsigned long long)x.n);
+        if (!status && x.n != cp.size)
+            status = qr_cli_fail(cli, QR_TAMPERED, "the checkpoint covers %llu entries but %llu "
+                                                   "were read",
+                                 (unsigned long long)cp.size, (unsigned long long)x.n);
+    }
+    if (fflush(stdout) != 0 && !status)
+        status = qr_cli_fail(cli, QR_IO, "cannot write the export");
+    free(note);
+    free(vkey);
+    qr_source_close(&src);
+    return status;
+}
+
+/* ---- verify ---------------------------------------------------------------------------- */
+
+typedef struct {
+    qr_cli *cli;
+    uint64_t entries, problems;
+    char forum[QR_MAX_ID + 1];
+    char *note;
+    char vkey[QR_NOTE_VKEY_MAX];
+    int have_end;
+    uint64_t end_count;
+    qr_merkle_frontier fr;
+} verify_state;
+
+static void problem(verify_state *v, const char *fmt, ...) QR_PRINTF(2, 3);
+static void problem(verify_state *v, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    v->problems++;
+    if (v->cli->json) {
+        qr_json j;
+        qr_json_init(&j, stdout);
+        qr_json_object(&j, NULL);
+        qr_json_str(&j, "finding", msg);
+        qr_json_end(&j);
+        qr_json_end_line(&j);
+    } else
+        printf("FAIL  %s\n", msg);
+}
+
+static void verify_entry(verify_state *v, const char *seqtext, const char *b64)
+{
+    uint64_t seq;
+    size_t cap = strlen(b64), len = 0;
+    uint8_t *bytes = malloc(cap + 1);
+    Quorum__LogEntry *e = NULL;
+    qr_statement *st = NULL;
+    char err[512];
+    if (!bytes)
+        return problem(v, "out of memory");
+    if (qr_cli_parse_u64(seqtext, &seq) != QR_OK || seq != v->entries) {
+        problem(v, "entry %llu: the export's entries are out of order (found '%s')",
+                (unsigned long long)v->entries, seqtext);
+    } else if (sodium_base642bin(bytes, cap, b64, strlen(b64), NULL, &len, NULL,
+                                 sodium_base64_VARIANT_ORIGINAL) != 0) {
+        problem(v, "entry %llu: not valid base64", (unsigned long long)seq);
+    } else if (qr_entry_decode(bytes, len, &e) != QR_OK || e->seq != seq) {
+        problem(v, "entry %llu: does not decode as log entry %llu", (unsigned long long)seq,
+                (unsigned long long)seq);
+    } else if (qr_statement_open(e->signed_statement.data, e->signed_statement.len, &st, err,
+                                 sizeof err) != QR_OK) {
+        problem(v, "entry %llu: %s", (unsigned long long)seq, err);
+    } else if (strcmp(st->st->forum, v->forum) != 0) {
+        problem(v, "entry %llu: the statement is for forum %s, not %s", (unsigned long long)seq,
+                st->st->forum, v->forum);
+    }
+    uint8_t leaf[QR_HASH_LEN];
+    qr_merkle_leaf_hash(bytes, len, leaf);
+    qr_merkle_frontier_append(&v->fr, leaf, NULL, NULL);
+    v->entries++;
+    qr_statement_destroy(&st);
+    if (e)
+        quorum__log_entry__free_unpacked(e, NULL);
+    free(bytes);
+}
+
+static void verify_checkpoint_line(verify_state *v, const char *b64)
+{
+    size_t cap = strlen(b64), len = 0;
+    char *note = malloc(cap + 1);
+    if (!note || sodium_base642bin((uint8_t *)note, cap, b64, cap, NULL, &len, NULL,
+                                   sodium_base64_VARIANT_ORIGINAL) != 0) {
+        free(note);
+        return problem(v, "the checkpoint line is not valid base64");
+    }
+    note[len] = 0;
+    free(v->note);
+    v->note = note;
+}
+
+static void verify_head(verify_state *v, const char *log_key)
+{
+    qr_note parsed;
+    qr_note_verifier nv;
+    qr_checkpoint cp;
+    const char *vkey = log_key ? log_key : v->vkey;
+    if (!v->note)
+        return problem(v, "the export has no checkpoint");
+    if (!*vkey)
+        return problem(v, "no log key to check the checkpoint with (give --log-key)");
+    if (qr_note_vkey_parse(vkey, &nv) != QR_OK)
+        return problem(v, "the log key '%s' is not a C2SP verifier key", vkey);
+    if (qr_note_parse(v->note, strlen(v->note), &parsed) != QR_OK ||
+        qr_note_verify(v->note, &parsed, &nv) != QR_OK)
+        return problem(v, "the checkpoint is not signed by %s", vkey);
+    if (qr_checkpoint_parse(v->note, parsed.text_len, &cp) != QR_OK)
+        return problem(v, "the checkpoint body does not parse");
+    uint8_t root[QR_HASH_LEN];
+    qr_merkle_frontier_root(&v->fr, root);
+    if (cp.size != v->entries)
+        problem(v, "the checkpoint covers %llu entries but the export holds %llu",
+                (unsigned long long)cp.size, (unsigned long long)v->entries);
+    else if (sodium_memcmp(root, cp.root, QR_HASH_LEN) != 0)
+        problem(v, "the entries do not hash to the signed root: an entry was changed after it "
+                   "was recorded");
+    if (!v->have_end || v->end_count != v->entries)
+        problem(v, "the export is truncated (no matching 'end' line)");
+}
+
+int cmd_verify(qr_cli *cli)
+{
+    const char *log_key = qr_cli_opt(cli, "log-key"), *path = qr_cli_arg(cli, 0);
+    if (!path) {
+        fprintf(stderr, "usage: quorum verify FILE [--log-key VKEY]\n"
+                        "example: quorum verify city-pb.export --log-key "
+                        "\"$(cat city-pb.vkey)\"\n");
+        return 2;
+    }
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!f)
+        return qr_cli_fail(cli, QR_NOT_FOUND, "cannot open %s", path);
+    verify_state v;
+    memset(&v, 0, sizeof v);
+    v.cli = cli;
+    qr_merkle_frontier_init(&v.fr);
+    char *line = malloc(EXPORT_MAX_LINE);
+    uint64_t lineno = 0;
+    while (line && fgets(line, EXPORT_MAX_LINE, f)) {
+        lineno++;
+        size_t n = strlen(line);
+        if (n == 0 || line[n - 1] != '\n') {
+            problem(&v, "line %llu is too long or unterminated", (unsigned long long)lineno);
+            break;
+        }
+        line[n - 1] = 0;
+        char *sp = strchr(line, ' '), *arg = sp ? sp + 1 : (char *)"";
+        if (sp)
+            *sp = 0;
+        if (lineno == 1) {
+            if (strcmp(line, "quorum-export-v1") != 0) {
+                problem(&v, "%s is not a quorum export", path);
+                break;
+            }
+        } else if (!strcmp(line, "forum") && qr_valid_id(arg))
+            snprintf(v.forum, sizeof v.forum, "%s", arg);
+        else if (!strcmp(line, "log-vkey"))
+            snprintf(v.vkey, sizeof v.vkey, "%s", arg);
+        else if (!strcmp(line, "checkpoint"))
+            verify_checkpoint_line(&v, arg);
+        else if (!strcmp(line, "entry")) {
+            char *b64 = strchr(arg, ' ');
+            if (!b64) {
+                problem(&v, "line %llu: an entry line needs a number and bytes",
+                        (unsigned long long)lineno);
+                continue;
+            }
+            *b64++ = 0;
+            verify_entry(&v, arg, b64);
+        } else if (!strcmp(line, "end")) {
+            v.have_end = qr_cli_parse_u64(arg, &v.end_count) == QR_OK;
+        } else
+            problem(&v, "line %llu: '%s' is not understood", (unsigned long long)lineno, line);
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    if (lineno > 0 && *v.forum)
+        verify_head(&v, log_key);
+    else if (v.problems == 0)
+        problem(&v, "%s is empty or names no forum", path);
+
+    if (!log_key && *v.vkey && !cli->json)
+        printf("note: trusted the log key in the file; pass --log-key with the key from the "
+               "operator to check it independently\n");
+    if (cli->json) {
+        qr_json j;
+        qr_json_init(&j, stdout);
+        qr_json_object(&j, NULL);
+        qr_json_str(&j, "forum", v.forum);
+        qr_json_u64(&j, "entries", v.entries);
+        qr_json_u64(&j, "problems", v.problems);
+        qr_json_bool(&j, "verified", v.problems == 0);
+        qr_json_end(&j);
+        qr_json_end_line(&j);
+    } else if (v.problems == 0)
+        printf("verified forum %s: %llu entries, every signature and hash, and the signed "
+               "checkpoint\n",
+               v.forum, (unsigned long long)v.entries);
+    else
+        printf("NOT VERIFIED: forum %s: %llu problem%s in %llu entries\n", v.forum,
+               (unsigned long long)v.problems, v.problems == 1 ? "" : "s",
+               (unsigned long long)v.entries);
+    free(v.note);
+    return v.problems ? 1 : 0;
+}

@@ -1,0 +1,300 @@
+/*
+ * conn.c: the client's options, configuration file, connection and shared output.
+ *
+ * Where settings come from, later winning: built-in defaults (loopback, keys in
+ * $QUORUM_STATE or ./quorum-state), the configuration file ($QUORUM_CONFIG or --config), then
+ * command-line flags.
+ */
+#include "client.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void copy(char *dst, size_t n, const char *src)
+{
+    snprintf(dst, n, "%s", src);
+}
+
+static int remove_args(qr_cli *cli, int at, int n)
+{
+    for (int i = at; i + n <= cli->argc; i++)
+        cli->argv[i] = i + n < cli->argc ? cli->argv[i + n] : NULL;
+    cli->argc -= n;
+    return 0;
+}
+
+const char *qr_cli_opt(qr_cli *cli, const char *name)
+{
+    for (int i = 0; i < cli->argc; i++) {
+        const char *a = cli->argv[i];
+        if (a[0] == '-' && a[1] == '-' && strcmp(a + 2, name) == 0 && i + 1 < cli->argc) {
+            const char *v = cli->argv[i + 1];
+            remove_args(cli, i, 2);
+            return v;
+        }
+    }
+    return NULL;
+}
+
+int qr_cli_flag(qr_cli *cli, const char *name)
+{
+    for (int i = 0; i < cli->argc; i++) {
+        const char *a = cli->argv[i];
+        if (a[0] == '-' && a[1] == '-' && strcmp(a + 2, name) == 0) {
+            remove_args(cli, i, 1);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const char *qr_cli_arg(qr_cli *cli, int i)
+{
+    return i < cli->argc ? cli->argv[i] : NULL;
+}
+
+int qr_cli_parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!s || !*s || *s == '-')
+        return QR_USAGE;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return QR_USAGE;
+    *out = v;
+    return QR_OK;
+}
+
+static int load_config(qr_cli *cli, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "quorum: cannot open configuration %s: %s\n", path, strerror(errno));
+        return QR_BAD_CONFIG;
+    }
+    char line[2048], name[64], value[1024];
+    int lineno = 0, rc = QR_OK;
+    while (rc == QR_OK && fgets(line, sizeof line, f)) {
+        lineno++;
+        char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s == '#' || *s == '\n' || !*s)
+            continue;
+        if (sscanf(s, "%63[a-z_] = %1023[^\n]", name, value) != 2) {
+            fprintf(stderr, "quorum: %s:%d: expected 'name = value'\n", path, lineno);
+            rc = QR_BAD_CONFIG;
+        } else if (!strcmp(name, "endpoint"))
+            copy(cli->endpoint, sizeof cli->endpoint, value);
+        else if (!strcmp(name, "events"))
+            copy(cli->events, sizeof cli->events, value);
+        else if (!strcmp(name, "server_key"))
+            copy(cli->server_key, sizeof cli->server_key, value);
+        else if (!strcmp(name, "key"))
+            copy(cli->key, sizeof cli->key, value);
+        else if (!strcmp(name, "plaintext"))
+            cli->plaintext = !strcmp(value, "on") || !strcmp(value, "true");
+        else if (!strcmp(name, "timeout"))
+            cli->timeout_ms = 1000 * atoi(value);
+        else {
+            fprintf(stderr, "quorum: %s:%d: unknown setting '%s'\n", path, lineno, name);
+            rc = QR_BAD_CONFIG;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int qr_cli_init(qr_cli *cli, int argc, char **argv)
+{
+    memset(cli, 0, sizeof *cli);
+    cli->argc = argc;
+    cli->argv = argv;
+    const char *state = getenv("QUORUM_STATE");
+    if (!state || !*state)
+        state = "./quorum-state";
+    copy(cli->endpoint, sizeof cli->endpoint, "tcp://127.0.0.1:7370");
+    copy(cli->events, sizeof cli->events, "tcp://127.0.0.1:7371");
+    snprintf(cli->server_key, sizeof cli->server_key, "%s/quorumd.pub", state);
+    snprintf(cli->key, sizeof cli->key, "%s/operator.key", state);
+    cli->timeout_ms = 10000;
+
+    const char *config = qr_cli_opt(cli, "config");
+    if (!config)
+        config = getenv("QUORUM_CONFIG");
+    if (config && *config && load_config(cli, config) != QR_OK)
+        return QR_BAD_CONFIG;
+    const char *v;
+    if ((v = qr_cli_opt(cli, "endpoint")))
+        copy(cli->endpoint, sizeof cli->endpoint, v);
+    if ((v = qr_cli_opt(cli, "events")))
+        copy(cli->events, sizeof cli->events, v);
+    if ((v = qr_cli_opt(cli, "server-key")))
+        copy(cli->server_key, sizeof cli->server_key, v);
+    if ((v = qr_cli_opt(cli, "key")))
+        copy(cli->key, sizeof cli->key, v);
+    if ((v = qr_cli_opt(cli, "db")))
+        copy(cli->db, sizeof cli->db, v);
+    if ((v = qr_cli_opt(cli, "timeout"))) {
+        uint64_t t;
+        if (qr_cli_parse_u64(v, &t) != QR_OK || t == 0 || t > 86400) {
+            fprintf(stderr, "quorum: --timeout takes seconds, 1 to 86400\n");
+            return QR_USAGE;
+        }
+        cli->timeout_ms = (int)t * 1000;
+    }
+    if (qr_cli_flag(cli, "plaintext"))
+        cli->plaintext = 1;
+    if (qr_cli_flag(cli, "json"))
+        cli->json = 1;
+    return QR_OK;
+}
+
+int qr_cli_fail(const qr_cli *cli, int code, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (cli && cli->json) {
+        qr_json j;
+        qr_json_init(&j, stdout);
+        qr_json_object(&j, NULL);
+        qr_json_str(&j, "code", qr_code_name(code));
+        qr_json_str(&j, "message", msg);
+        qr_json_end(&j);
+        qr_json_end_line(&j);
+    }
+    fprintf(stderr, "quorum: %s: %s\n", qr_code_name(code), msg);
+    return qr_code_exit(code);
+}
+
+int qr_cli_refused(const qr_cli *cli, const Quorum__Reply *r)
+{
+    int code = qr_reply_code(r);
+    const char *name = r->status && r->status->code ? r->status->code : "BAD_REQUEST";
+    const char *msg = r->status && r->status->message ? r->status->message : "";
+    if (cli->json) {
+        qr_json j;
+        qr_json_init(&j, stdout);
+        qr_json_object(&j, NULL);
+        qr_json_str(&j, "code", name);
+        qr_json_str(&j, "message", msg);
+        qr_json_end(&j);
+        qr_json_end_line(&j);
+    }
+    fprintf(stderr, "quorum: refused: %s: %s\n", name, msg);
+    return qr_code_exit(code);
+}
+
+int qr_cli_load_key(const char *path, qr_key **out)
+{
+    char err[1024];
+    int rc = qr_key_load(path, out, err, sizeof err);
+    if (rc != QR_OK)
+        fprintf(stderr, "quorum: %s: %s\n", qr_code_name(rc), err);
+    return rc;
+}
+
+int qr_cli_connect(qr_cli *cli, qr_client **out, qr_key **key)
+{
+    char err[1024];
+    qr_key *server = NULL, *own = NULL;
+    int rc = qr_cli_load_key(cli->key, &own);
+    if (rc == QR_OK && !cli->plaintext)
+        rc = qr_cli_load_key(cli->server_key, &server);
+    if (rc != QR_OK)
+        goto out;
+    qr_client_opts o = {cli->endpoint, own, server ? server->curve_pk : NULL, cli->timeout_ms};
+    if ((rc = qr_client_new(&o, out, err, sizeof err)) != QR_OK)
+        fprintf(stderr, "quorum: %s: %s\n", qr_code_name(rc), err);
+out:
+    qr_key_destroy(&server);
+    if (rc == QR_OK && key)
+        *key = own;
+    else
+        qr_key_destroy(&own);
+    return rc == QR_OK ? 0 : qr_code_exit(rc);
+}
+
+int qr_cli_submit(qr_cli *cli, qr_client *c, const qr_key *key, const Quorum__Statement *st)
+{
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    int rc = qr_statement_seal(st, key, &bytes, &len);
+    if (rc != QR_OK)
+        return qr_cli_fail(cli, rc, "cannot sign the statement");
+    Quorum__Request req = QUORUM__REQUEST__INIT;
+    Quorum__Submit sub = QUORUM__SUBMIT__INIT;
+    sub.signed_statement = (ProtobufCBinaryData){len, bytes};
+    req.op_case = QUORUM__REQUEST__OP_SUBMIT;
+    req.submit = &sub;
+    Quorum__Reply *r = NULL;
+    rc = qr_client_call(c, &req, &r);
+    free(bytes);
+    if (rc != QR_OK)
+        return qr_cli_fail(cli, rc, "no answer from %s", cli->endpoint);
+    int status = 0;
+    if (qr_reply_code(r) != QR_OK || r->result_case != QUORUM__REPLY__RESULT_SUBMITTED) {
+        status = qr_cli_refused(cli, r);
+    } else if (cli->json) {
+        qr_json j;
+        qr_json_init(&j, stdout);
+        qr_json_object(&j, NULL);
+        qr_json_str(&j, "code", "OK");
+        qr_json_str(&j, "forum", r->submitted->forum);
+        qr_json_u64(&j, "seq", r->submitted->seq);
+        qr_json_b64(&j, "leaf_hash", r->submitted->leaf_hash.data, r->submitted->leaf_hash.len);
+        qr_json_str(&j, "checkpoint", r->submitted->checkpoint);
+        qr_json_end(&j);
+        qr_json_end_line(&j);
+    } else {
+        printf("recorded %s as entry %llu of forum %s\n", qr_statement_kind(st),
+               (unsigned long long)r->submitted->seq, r->submitted->forum);
+    }
+    quorum__reply__free_unpacked(r, NULL);
+    return status;
+}
+
+void qr_cli_print_entry(qr_cli *cli, const char *forum, const uint8_t *entry, size_t len)
+{
+    Quorum__LogEntry *e = NULL;
+    qr_statement *st = NULL;
+    char err[256] = "", when[32] = "", signer[17] = "?";
+    if (qr_entry_decode(entry, len, &e) != QR_OK) {
+        printf("%s: an entry that does not decode (%zu bytes)\n", forum, len);
+        return;
+    }
+    int rc = qr_statement_open(e->signed_statement.data, e->signed_statement.len, &st, err,
+                               sizeof err);
+    qr_time_iso(e->logged_at, when, sizeof when);
+    if (st)
+        qr_hex(st->signer, 8, signer);
+    if (cli->json) {
+        qr_json j;
+        qr_json_init(&j, stdout);
+        qr_json_object(&j, NULL);
+        qr_json_str(&j, "forum", forum);
+        qr_json_u64(&j, "seq", e->seq);
+        qr_json_i64(&j, "logged_at", e->logged_at);
+        qr_json_str(&j, "kind", st ? qr_statement_kind(st->st) : "invalid");
+        qr_json_str(&j, "signer", signer);
+        qr_json_bool(&j, "signature_ok", rc == QR_OK);
+        qr_json_b64(&j, "entry", entry, len);
+        qr_json_end(&j);
+        qr_json_end_line(&j);
+    } else if (st) {
+        printf("%-6llu %s  %-18s signed by %s\n", (unsigned long long)e->seq, when,
+               qr_statement_kind(st->st), signer);
+    } else {
+        printf("%-6llu %s  INVALID: %s\n", (unsigned long long)e->seq, when, err);
+    }
+    qr_statement_destroy(&st);
+    quorum__log_entry__free_unpacked(e, NULL);
+}

@@ -1,0 +1,42 @@
+/*
+ * config.h: quorumd's configuration: one table of options (name, type, default, check, help).
+ *
+ * A configuration file is lines of "name = value"; '#' starts a comment.  Every option has an
+ * embedded default, so an empty file (or none) runs the daemon on loopback.  The command line
+ * overrides the file: "--name value" for any option.
+ */
+#ifndef QR_CONFIG_H
+#define QR_CONFIG_H
+
+#include "qr.h"
+
+#include <stdio.h>
+
+typedef struct {
+    char state_dir[1024];
+    char request_endpoint[256];
+    char event_endpoint[256];
+    char origin[QR_MAX_NAME + 1];
+    int curve;                /* 1 = CURVE + ZAP (default); 0 = plaintext, loopback only */
+    char allow_keys[1024];    /* allow-list file; "" = <state_dir>/allow.keys if present */
+    char operator_key[1024];  /* operator key file; "" = <state_dir>/operator.key */
+    char key_file[1024];      /* daemon key file; "" = <state_dir>/quorumd.key */
+    long max_message_size;
+    long batch_max;
+    long hwm;
+    int log_level;
+} qr_config;
+
+void qr_config_defaults(qr_config *c);
+/* Read a file of "name = value" lines into c.  err names the line and option on failure. */
+int qr_config_load_file(qr_config *c, const char *path, char *err, size_t errlen);
+/* Set one option by name from text. */
+int qr_config_set(qr_config *c, const char *name, const char *value, char *err, size_t errlen);
+/* Cross-option checks (plaintext only on loopback, ...). */
+int qr_config_check(const qr_config *c, char *err, size_t errlen);
+/* Print every option with its current value and help (for --help and --check-config). */
+void qr_config_print(const qr_config *c, FILE *f, int with_help);
+/* 1 if `name` is an option. */
+int qr_config_is_option(const char *name);
+
+#endif

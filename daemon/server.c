@@ -1,0 +1,366 @@
+/*
+ * server.c: start-up (state directory, keys, database, allow-list, tree-head check), the
+ * sockets, and the one loop.
+ */
+#include "server.h"
+
+#include "checkpoint.h"
+#include "log.h"
+#include "note.h"
+#include "util.h"
+#include "wire.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void state_path(const qr_server *s, const char *configured, const char *file, char *out,
+                       size_t outlen)
+{
+    if (configured && *configured)
+        snprintf(out, outlen, "%s", configured);
+    else
+        snprintf(out, outlen, "%s/%s", s->cfg.state_dir, file);
+}
+
+/* Load a key file, or make it if it is the default one and does not exist yet. */
+static int load_or_make_key(const char *path, int may_make, const char *name, qr_key **out)
+{
+    char err[512];
+    int rc = qr_key_load(path, out, err, sizeof err);
+    if (rc == QR_NOT_FOUND && may_make) {
+        qr_key *k = qr_key_generate(name);
+        if (!k)
+            return QR_INTERNAL;
+        if ((rc = qr_key_save_secret(k, path)) != QR_OK) {
+            qr_error("cannot write key file %s: %s", path, qr_strerror(rc));
+            qr_key_destroy(&k);
+            return rc;
+        }
+        qr_info("made a new key %s in %s", name, path);
+        *out = k;
+        return QR_OK;
+    }
+    if (rc != QR_OK)
+        qr_error("%s", err);
+    return rc;
+}
+
+static int write_public(const qr_key *k, const char *path)
+{
+    char text[1024];
+    int rc = qr_key_format_public(k, text, sizeof text);
+    return rc == QR_OK ? qr_write_file(path, text, strlen(text), 0644) : rc;
+}
+
+static int take_lock(qr_server *s)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/quorumd.lock", s->cfg.state_dir);
+    s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        qr_error("another quorumd is already using state directory %s (lock %s)",
+                 s->cfg.state_dir, path);
+        return QR_UNAVAILABLE;
+    }
+    return QR_OK;
+}
+
+/* Register every transport key the log names, so their holders can connect after a restart. */
+static int register_entry(void *ctx, uint64_t seq, const uint8_t *entry, size_t len)
+{
+    qr_server *s = ctx;
+    Quorum__LogEntry *e = NULL;
+    (void)seq;
+    if (qr_entry_decode(entry, len, &e) != QR_OK)
+        return QR_TAMPERED;
+    Quorum__SignedStatement *ss = quorum__signed_statement__unpack(
+        NULL, e->signed_statement.len, e->signed_statement.data);
+    Quorum__Statement *st =
+        ss ? quorum__statement__unpack(NULL, ss->statement.len, ss->statement.data) : NULL;
+    if (st)
+        qr_zap_register_statement(s, st);
+    if (st)
+        quorum__statement__free_unpacked(st, NULL);
+    if (ss)
+        quorum__signed_statement__free_unpacked(ss, NULL);
+    quorum__log_entry__free_unpacked(e, NULL);
+    return QR_OK;
+}
+
+static int build_allow_list(qr_server *s)
+{
+    char path[1100], err[512];
+    int rc = qr_allow_add(&s->allow, s->operator_key->curve_pk, s->operator_key->name);
+    state_path(s, s->cfg.allow_keys, "allow.keys", path, sizeof path);
+    if (rc == QR_OK && (*s->cfg.allow_keys || access(path, F_OK) == 0)) {
+        if ((rc = qr_allow_load_file(&s->allow, path, err, sizeof err)) != QR_OK)
+            qr_error("%s", err);
+    }
+    for (size_t i = 0; rc == QR_OK && i < qr_store_forum_count(s->store); i++)
+        rc = qr_store_read(s->store, qr_store_forum_at(s->store, i)->forum, 0, UINT64_MAX / 2,
+                           register_entry, s);
+    return rc;
+}
+
+int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop)
+{
+    char path[1100], err[512];
+    int rc;
+    memset(s, 0, sizeof *s);
+    s->cfg = *cfg;
+    s->stop = stop;
+    s->lock_fd = -1;
+    qr_log_level = cfg->log_level;
+
+    if (qr_mkdir_p(s->cfg.state_dir, 0700) != QR_OK) {
+        qr_error("cannot create state directory %s: %s", s->cfg.state_dir, strerror(errno));
+        return QR_IO;
+    }
+    if ((rc = take_lock(s)) != QR_OK)
+        return rc;
+    state_path(s, s->cfg.key_file, "quorumd.key", path, sizeof path);
+    if ((rc = load_or_make_key(path, !*s->cfg.key_file, s->cfg.origin, &s->key)) != QR_OK)
+        return rc;
+    if (!s->key->has_secret) {
+        qr_error("the daemon's key file %s holds no secret key", path);
+        return QR_BAD_KEY;
+    }
+    snprintf(path, sizeof path, "%s/quorumd.pub", s->cfg.state_dir);
+    if ((rc = write_public(s->key, path)) != QR_OK) {
+        qr_error("cannot write %s", path);
+        return rc;
+    }
+    state_path(s, s->cfg.operator_key, "operator.key", path, sizeof path);
+    if ((rc = load_or_make_key(path, !*s->cfg.operator_key, "operator", &s->operator_key)) !=
+        QR_OK)
+        return rc;
+    snprintf(path, sizeof path, "%s/quorumd.db", s->cfg.state_dir);
+    if ((rc = qr_store_open(path, 0, &s->store, err, sizeof err)) != QR_OK) {
+        qr_error("%s", err);
+        return rc;
+    }
+    if ((s->batch = calloc((size_t)s->cfg.batch_max, sizeof *s->batch)) == NULL)
+        return QR_NOMEM;
+    if ((rc = qr_server_check_heads(s)) != QR_OK)
+        return rc;
+    return build_allow_list(s);
+}
+
+static int check_forum(qr_server *s, const qr_store_forum *f)
+{
+    char err[512], *note = NULL, vkey[QR_NOTE_VKEY_MAX];
+    uint8_t root[QR_HASH_LEN];
+    uint64_t size = 0;
+    qr_note parsed;
+    qr_note_verifier v;
+    qr_checkpoint cp;
+    int rc = qr_store_recompute(s->store, f->forum, root, err, sizeof err);
+    if (rc != QR_OK) {
+        qr_error("%s", err);
+        return rc;
+    }
+    if (qr_store_latest_checkpoint(s->store, f->forum, &note, &size) != QR_OK) {
+        qr_error("forum %s has %llu entries but no signed checkpoint", f->forum,
+                 (unsigned long long)f->size);
+        return QR_TAMPERED;
+    }
+    char origin[QR_MAX_NAME + 1];
+    rc = QR_TAMPERED;
+    if (qr_checkpoint_origin(s->cfg.origin, f->forum, origin, sizeof origin) != QR_OK ||
+        qr_key_vkey(s->key, origin, vkey, sizeof vkey) != QR_OK ||
+        qr_note_vkey_parse(vkey, &v) != QR_OK ||
+        qr_note_parse(note, strlen(note), &parsed) != QR_OK ||
+        qr_note_verify(note, &parsed, &v) != QR_OK)
+        qr_error("forum %s: the last checkpoint is not signed by this daemon's log key for "
+                 "origin %s",
+                 f->forum, origin);
+    else if (qr_checkpoint_parse(note, parsed.text_len, &cp) != QR_OK || cp.size != f->size ||
+             sodium_memcmp(cp.root, root, QR_HASH_LEN) != 0)
+        qr_error("forum %s: the entries (%llu of them) do not hash to the last signed "
+                 "checkpoint (size %llu): the database was changed outside quorumd",
+                 f->forum, (unsigned long long)f->size, (unsigned long long)cp.size);
+    else
+        rc = QR_OK;
+    free(note);
+    return rc;
+}
+
+int qr_server_check_heads(qr_server *s)
+{
+    size_t n = qr_store_forum_count(s->store);
+    for (size_t i = 0; i < n; i++) {
+        int rc = check_forum(s, qr_store_forum_at(s->store, i));
+        if (rc != QR_OK) {
+            qr_error("refusing to start: the log in %s/quorumd.db does not match what this "
+                     "daemon signed. Restore it from a backup or an organisation's mirror.",
+                     s->cfg.state_dir);
+            return rc;
+        }
+    }
+    qr_info("checked %zu forum%s: every tree head matches its signed checkpoint", n,
+            n == 1 ? "" : "s");
+    return QR_OK;
+}
+
+static int secure_socket(qr_server *s, void *sock)
+{
+    int one = 1, hwm = (int)s->cfg.hwm;
+    qr_wire_socket_defaults(sock);
+    int64_t maxmsg = 4 * (int64_t)s->cfg.max_message_size; /* up to 4x is answered TOO_LARGE */
+    zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    zmq_setsockopt(sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    zmq_setsockopt(sock, ZMQ_RCVHWM, &hwm, sizeof hwm);
+    if (zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, QR_ZAP_DOMAIN, strlen(QR_ZAP_DOMAIN)) != 0 ||
+        zmq_setsockopt(sock, ZMQ_ZAP_ENFORCE_DOMAIN, &one, sizeof one) != 0) {
+        qr_error("this libzmq cannot enforce a ZAP domain; refusing to run without it");
+        return QR_INTERNAL;
+    }
+    if (s->cfg.curve &&
+        (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof one) != 0 ||
+         zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, s->key->curve_sk, 32) != 0)) {
+        qr_error("this libzmq has no CURVE support");
+        return QR_INTERNAL;
+    }
+    return QR_OK;
+}
+
+int qr_server_bind(qr_server *s)
+{
+    int rc;
+    if ((s->ctx = zmq_ctx_new()) == NULL)
+        return QR_INTERNAL;
+    if (s->cfg.curve && !zmq_has("curve")) {
+        qr_error("this libzmq was built without CURVE");
+        return QR_INTERNAL;
+    }
+    /* The ZAP handler first: a CURVE socket bound before it would admit anyone. */
+    if ((rc = qr_zap_bind(s)) != QR_OK)
+        return rc;
+    s->router = zmq_socket(s->ctx, ZMQ_ROUTER);
+    s->xpub = zmq_socket(s->ctx, ZMQ_XPUB);
+    if (!s->router || !s->xpub)
+        return QR_INTERNAL;
+    if ((rc = secure_socket(s, s->router)) != QR_OK || (rc = secure_socket(s, s->xpub)) != QR_OK)
+        return rc;
+    const char *eps[2] = {s->cfg.request_endpoint, s->cfg.event_endpoint};
+    void *socks[2] = {s->router, s->xpub};
+    for (int i = 0; i < 2; i++)
+        if (zmq_bind(socks[i], eps[i]) != 0) {
+            qr_error("cannot bind %s: %s", eps[i], zmq_strerror(zmq_errno()));
+            return QR_BAD_CONFIG;
+        }
+    if (!s->cfg.curve)
+        qr_warn("CURVE is off: plaintext on loopback only, any local process may connect");
+    return QR_OK;
+}
+
+static void drain_subscriptions(qr_server *s)
+{
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    while (zmq_msg_recv(&m, s->xpub, ZMQ_DONTWAIT) >= 0) {
+        const uint8_t *d = zmq_msg_data(&m);
+        size_t n = zmq_msg_size(&m);
+        if (n >= 1)
+            qr_debug("%s %.*s", d[0] ? "subscribe" : "unsubscribe", (int)(n - 1 > 80 ? 80 : n - 1),
+                     (const char *)d + 1);
+    }
+    zmq_msg_close(&m);
+}
+
+/* One request: routing id then exactly one payload frame. */
+static int serve_one(qr_server *s)
+{
+    zmq_msg_t peer, body;
+    zmq_msg_init(&peer);
+    zmq_msg_init(&body);
+    if (zmq_msg_recv(&peer, s->router, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&peer);
+        zmq_msg_close(&body);
+        return 0;
+    }
+    int frames = 1, ok = zmq_msg_more(&peer);
+    if (ok && zmq_msg_recv(&body, s->router, ZMQ_DONTWAIT) >= 0)
+        frames++;
+    int more = frames == 2 && zmq_msg_more(&body);
+    while (more) {
+        zmq_msg_t extra;
+        zmq_msg_init(&extra);
+        more = zmq_msg_recv(&extra, s->router, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&extra);
+        zmq_msg_close(&extra);
+        frames++;
+    }
+    if (frames != 2)
+        qr_reply_status(s, &peer, 0, QR_BAD_REQUEST, "a request is exactly one frame");
+    else
+        qr_handle_request(s, &peer, zmq_msg_data(&body), zmq_msg_size(&body));
+    zmq_msg_close(&peer);
+    zmq_msg_close(&body);
+    return 1;
+}
+
+static int has_input(void *sock)
+{
+    int ev = 0;
+    size_t len = sizeof ev;
+    return zmq_getsockopt(sock, ZMQ_EVENTS, &ev, &len) == 0 && (ev & ZMQ_POLLIN);
+}
+
+int qr_server_run(qr_server *s)
+{
+    while (!*s->stop) {
+        zmq_pollitem_t items[3] = {{s->zap, 0, ZMQ_POLLIN, 0},
+                                   {s->xpub, 0, ZMQ_POLLIN, 0},
+                                   {s->router, 0, ZMQ_POLLIN, 0}};
+        int r = zmq_poll(items, 3, 1000);
+        if (r < 0) {
+            if (zmq_errno() == EINTR)
+                continue;
+            qr_error("poll failed: %s", zmq_strerror(zmq_errno()));
+            return QR_INTERNAL;
+        }
+        while (has_input(s->zap))
+            qr_zap_handle(s);
+        if (items[1].revents & ZMQ_POLLIN)
+            drain_subscriptions(s);
+        /* Take everything that is waiting, up to a batch, then commit it at once: submits that
+         * arrive during one commit's fsync share the next (group commit). */
+        for (long n = 0; n < s->cfg.batch_max && serve_one(s); n++)
+            if (has_input(s->zap))
+                qr_zap_handle(s);
+        qr_batch_commit(s);
+    }
+    qr_batch_commit(s);
+    return QR_OK;
+}
+
+void qr_server_fini(qr_server *s)
+{
+    for (size_t i = 0; i < s->nbatch; i++) {
+        zmq_msg_close(&s->batch[i].peer);
+        qr_statement_destroy(&s->batch[i].stmt);
+        free(s->batch[i].entry);
+    }
+    free(s->batch);
+    if (s->router)
+        zmq_close(s->router);
+    if (s->xpub)
+        zmq_close(s->xpub);
+    if (s->zap)
+        zmq_close(s->zap);
+    if (s->ctx)
+        zmq_ctx_term(s->ctx);
+    qr_store_destroy(&s->store);
+    qr_key_destroy(&s->key);
+    qr_key_destroy(&s->operator_key);
+    qr_allow_free(&s->allow);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
+}

@@ -1,0 +1,214 @@
+/*
+ * zap.c: who may connect.  The ZAP handler (RFC 27) answers libzmq's authentication requests
+ * for both daemon sockets.  It is bound before any CURVE socket exists and the sockets set a
+ * ZAP domain with ZMQ_ZAP_ENFORCE_DOMAIN, because libzmq otherwise fails open: with no handler
+ * bound it admits every CURVE key.
+ *
+ * A CURVE client is admitted only if its public key is on the allow-list: the operator's key,
+ * the keys in the allow_keys file, and the transport keys registered by committed statements
+ * (organisation boards, members, clerks, auditors, witnesses).  The reply's User-Id is the
+ * key's name, which the daemon logs with every request.
+ * With curve = off (loopback only) the NULL mechanism is admitted as "anonymous".
+ */
+#include "server.h"
+
+#include "log.h"
+#include "util.h"
+#include "wire.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int qr_allow_add(qr_allow *a, const uint8_t key[32], const char *name)
+{
+    if (qr_allow_find(a, key))
+        return QR_OK;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 64;
+        qr_allowed *v = realloc(a->v, cap * sizeof *v);
+        if (!v)
+            return QR_NOMEM;
+        a->v = v;
+        a->cap = cap;
+    }
+    memcpy(a->v[a->n].key, key, 32);
+    snprintf(a->v[a->n].name, sizeof a->v[a->n].name, "%s", name);
+    a->n++;
+    return QR_OK;
+}
+
+/* Linear: the list is hundreds of keys and is consulted once per connection, not per message. */
+const qr_allowed *qr_allow_find(const qr_allow *a, const uint8_t key[32])
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (memcmp(a->v[i].key, key, 32) == 0)
+            return &a->v[i];
+    return NULL;
+}
+
+void qr_allow_free(qr_allow *a)
+{
+    free(a->v);
+    memset(a, 0, sizeof *a);
+}
+
+int qr_allow_load_file(qr_allow *a, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot open allow-list %s", path);
+        return QR_BAD_CONFIG;
+    }
+    char line[1024];
+    int lineno = 0, rc = QR_OK;
+    while (rc == QR_OK && fgets(line, sizeof line, f)) {
+        lineno++;
+        char name[QR_MAX_NAME + 1], b64[128];
+        uint8_t key[32];
+        char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s == '#' || *s == '\n' || *s == 0)
+            continue;
+        if (sscanf(s, "%200s %127s", name, b64) != 2 || qr_b64_decode_exact(b64, key, 32)) {
+            snprintf(err, errlen,
+                     "%s:%d: expected '<name> <curve key, 32 bytes of base64>' "
+                     "(quorum key show prints it)",
+                     path, lineno);
+            rc = QR_BAD_CONFIG;
+        } else
+            rc = qr_allow_add(a, key, name);
+    }
+    fclose(f);
+    return rc;
+}
+
+int qr_zap_bind(qr_server *s)
+{
+    if ((s->zap = zmq_socket(s->ctx, ZMQ_REP)) == NULL)
+        return QR_INTERNAL;
+    int linger = 0;
+    zmq_setsockopt(s->zap, ZMQ_LINGER, &linger, sizeof linger);
+    if (zmq_bind(s->zap, "inproc://zeromq.zap.01") != 0) {
+        qr_error("cannot bind the ZAP handler: %s", zmq_strerror(zmq_errno()));
+        return QR_INTERNAL;
+    }
+    return QR_OK;
+}
+
+static void send_str(void *sock, const char *s, int more)
+{
+    zmq_send(sock, s, strlen(s), more ? ZMQ_SNDMORE : 0);
+}
+
+/* One ZAP request: version, request id, domain, address, routing id, mechanism, credentials. */
+void qr_zap_handle(qr_server *s)
+{
+    zmq_msg_t part[8];
+    int n = 0, more = 1;
+    while (more && n < 8) {
+        zmq_msg_init(&part[n]);
+        if (zmq_msg_recv(&part[n], s->zap, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&part[n]);
+            break;
+        }
+        more = zmq_msg_more(&part[n]);
+        n++;
+    }
+    while (more) { /* a malformed request with too many frames: drain it */
+        zmq_msg_t extra;
+        zmq_msg_init(&extra);
+        if (zmq_msg_recv(&extra, s->zap, ZMQ_DONTWAIT) < 0)
+            more = 0;
+        else
+            more = zmq_msg_more(&extra);
+        zmq_msg_close(&extra);
+    }
+    if (n == 0)
+        return;
+
+    const char *status = "400", *text = "unknown key", *user = "";
+    char addr[64] = "", mech[16] = "";
+    if (n >= 6) {
+        size_t al = zmq_msg_size(&part[3]), ml = zmq_msg_size(&part[5]);
+        memcpy(addr, zmq_msg_data(&part[3]), al < sizeof addr - 1 ? al : sizeof addr - 1);
+        memcpy(mech, zmq_msg_data(&part[5]), ml < sizeof mech - 1 ? ml : sizeof mech - 1);
+        int domain_ok = zmq_msg_size(&part[2]) == strlen(QR_ZAP_DOMAIN) &&
+                        memcmp(zmq_msg_data(&part[2]), QR_ZAP_DOMAIN, strlen(QR_ZAP_DOMAIN)) == 0;
+        if (!domain_ok) {
+            text = "wrong ZAP domain";
+        } else if (strcmp(mech, "CURVE") == 0 && n == 7 && zmq_msg_size(&part[6]) == 32) {
+            const qr_allowed *a = qr_allow_find(&s->allow, zmq_msg_data(&part[6]));
+            if (a) {
+                status = "200";
+                text = "OK";
+                user = a->name;
+            } else {
+                char b64[64] = "";
+                char *k = qr_b64(zmq_msg_data(&part[6]), 32);
+                if (k)
+                    snprintf(b64, sizeof b64, "%s", k);
+                free(k);
+                qr_warn("refused connection from %s: CURVE key %s is not on the allow-list",
+                        addr, b64);
+            }
+        } else if (strcmp(mech, "NULL") == 0 && !s->cfg.curve) {
+            status = "200";
+            text = "OK";
+            user = "anonymous";
+        } else {
+            text = "mechanism not allowed";
+            qr_warn("refused connection from %s: mechanism %s not allowed", addr, mech);
+        }
+    }
+    if (n >= 2) {
+        send_str(s->zap, "1.0", 1);
+        zmq_send(s->zap, zmq_msg_data(&part[1]), zmq_msg_size(&part[1]), ZMQ_SNDMORE);
+        send_str(s->zap, status, 1);
+        send_str(s->zap, text, 1);
+        send_str(s->zap, user, 1);
+        send_str(s->zap, "", 0);
+    }
+    for (int i = 0; i < n; i++)
+        zmq_msg_close(&part[i]);
+}
+
+static void register_key(qr_server *s, ProtobufCBinaryData key, const char *name)
+{
+    if (key.len == 32 && name && *name)
+        qr_allow_add(&s->allow, key.data, name);
+}
+
+static void register_charter(qr_server *s, const Quorum__Charter *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n_clerks; i++)
+        register_key(s, c->clerks[i]->curve_key, c->clerks[i]->name);
+    for (size_t i = 0; i < c->n_auditors; i++)
+        register_key(s, c->auditors[i]->curve_key, c->auditors[i]->name);
+    for (size_t i = 0; i < c->n_witnesses; i++)
+        register_key(s, c->witnesses[i]->curve_key, c->witnesses[i]->name);
+}
+
+void qr_zap_register_statement(qr_server *s, const Quorum__Statement *st)
+{
+    switch (st->kind_case) {
+    case QUORUM__STATEMENT__KIND_FORUM_CHARTERED:
+        register_charter(s, st->forum_chartered->charter);
+        break;
+    case QUORUM__STATEMENT__KIND_CHARTER_AMENDED:
+        register_charter(s, st->charter_amended->charter);
+        break;
+    case QUORUM__STATEMENT__KIND_ORGANISATION_JOINED:
+        register_key(s, st->organisation_joined->board_curve_key,
+                     st->organisation_joined->organisation);
+        break;
+    case QUORUM__STATEMENT__KIND_MEMBER_APPOINTED:
+        register_key(s, st->member_appointed->curve_key, st->member_appointed->person);
+        break;
+    default:
+        break;
+    }
+}

@@ -1,0 +1,171 @@
+/*
+ * statement.c: opening, sealing and naming statements; log entry bytes.
+ */
+#include "statement.h"
+
+#include "util.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) QR_PRINTF(3, 4);
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+void qr_statement_destroy(qr_statement **s)
+{
+    if (!s || !*s)
+        return;
+    if ((*s)->st)
+        quorum__statement__free_unpacked((*s)->st, NULL);
+    if ((*s)->envelope)
+        quorum__signed_statement__free_unpacked((*s)->envelope, NULL);
+    free(*s);
+    *s = NULL;
+}
+
+int qr_statement_open(const uint8_t *bytes, size_t len, qr_statement **out, char *err,
+                      size_t errlen)
+{
+    int rc = QR_BAD_STATEMENT;
+    qr_statement *s = calloc(1, sizeof *s);
+    if (!s)
+        return QR_NOMEM;
+    if (len == 0 || len > QR_MAX_STATEMENT + 128) {
+        set_err(err, errlen, "a signed statement must be 1 to %d bytes, this one is %zu",
+                QR_MAX_STATEMENT, len);
+        rc = len ? QR_TOO_LARGE : QR_BAD_STATEMENT;
+        goto out;
+    }
+    s->envelope = quorum__signed_statement__unpack(NULL, len, bytes);
+    if (!s->envelope) {
+        set_err(err, errlen, "the bytes are not a signed statement");
+        goto out;
+    }
+    const Quorum__SignedStatement *e = s->envelope;
+    if (e->signer.len != 32 || e->signature.len != 64 || e->statement.len == 0 ||
+        e->statement.len > QR_MAX_STATEMENT) {
+        set_err(err, errlen,
+                "a signed statement needs a 32-byte signer key, a 64-byte signature and a "
+                "statement of at most %d bytes",
+                QR_MAX_STATEMENT);
+        goto out;
+    }
+    if (qr_key_verify_statement(e->signer.data, e->statement.data, e->statement.len,
+                                e->signature.data) != QR_OK) {
+        set_err(err, errlen, "the statement's signature does not verify with its signer's key");
+        rc = QR_BAD_SIGNATURE;
+        goto out;
+    }
+    s->st = quorum__statement__unpack(NULL, e->statement.len, e->statement.data);
+    if (!s->st) {
+        set_err(err, errlen, "the signed bytes are not a statement");
+        goto out;
+    }
+    if (!qr_valid_id(s->st->forum)) {
+        set_err(err, errlen,
+                "the statement's forum id is missing or not a slug (lower-case letters, digits "
+                "and '-', at most %d)",
+                QR_MAX_ID);
+        goto out;
+    }
+    if (s->st->kind_case == QUORUM__STATEMENT__KIND__NOT_SET ||
+        strcmp(qr_statement_kind(s->st), "unknown") == 0) {
+        set_err(err, errlen, "the statement has no kind this daemon knows");
+        goto out;
+    }
+    memcpy(s->signer, e->signer.data, 32);
+    crypto_hash_sha256(s->stmt_hash, e->statement.data, e->statement.len);
+    *out = s;
+    s = NULL;
+    rc = QR_OK;
+out:
+    qr_statement_destroy(&s);
+    return rc;
+}
+
+const char *qr_statement_kind(const Quorum__Statement *st)
+{
+    switch (st->kind_case) {
+    case QUORUM__STATEMENT__KIND_FORUM_CHARTERED: return "ForumChartered";
+    case QUORUM__STATEMENT__KIND_CHARTER_AMENDED: return "CharterAmended";
+    case QUORUM__STATEMENT__KIND_ORGANISATION_JOINED: return "OrganisationJoined";
+    case QUORUM__STATEMENT__KIND_MEMBER_APPOINTED: return "MemberAppointed";
+    case QUORUM__STATEMENT__KIND_MEMBER_STOOD_DOWN: return "MemberStoodDown";
+    case QUORUM__STATEMENT__KIND_DELEGATION_GRANTED: return "DelegationGranted";
+    case QUORUM__STATEMENT__KIND_DELEGATION_REVOKED: return "DelegationRevoked";
+    case QUORUM__STATEMENT__KIND_MATTER_RESERVED: return "MatterReserved";
+    case QUORUM__STATEMENT__KIND_MEETING_OPENED: return "MeetingOpened";
+    case QUORUM__STATEMENT__KIND_ATTENDANCE_RECORDED: return "AttendanceRecorded";
+    case QUORUM__STATEMENT__KIND_MEETING_CLOSED: return "MeetingClosed";
+    case QUORUM__STATEMENT__KIND_PROPOSAL_TABLED: return "ProposalTabled";
+    case QUORUM__STATEMENT__KIND_VOTE_CAST: return "VoteCast";
+    case QUORUM__STATEMENT__KIND_VOTE_CONFIRMED: return "VoteConfirmed";
+    case QUORUM__STATEMENT__KIND_PROPOSAL_CLOSED: return "ProposalClosed";
+    case QUORUM__STATEMENT__KIND_RATIFIED: return "Ratified";
+    case QUORUM__STATEMENT__KIND_RATIFICATION_REFUSED: return "RatificationRefused";
+    case QUORUM__STATEMENT__KIND_DECISION_OVERTURNED: return "DecisionOverturned";
+    case QUORUM__STATEMENT__KIND_ACTION_ASSIGNED: return "ActionAssigned";
+    case QUORUM__STATEMENT__KIND_ACTION_UPDATED: return "ActionUpdated";
+    case QUORUM__STATEMENT__KIND_CORRECTION: return "Correction";
+    case QUORUM__STATEMENT__KIND_MINUTES_APPROVED: return "MinutesApproved";
+    default: return "unknown";
+    }
+}
+
+int qr_statement_seal(const Quorum__Statement *st, const qr_key *k, uint8_t **out, size_t *len)
+{
+    size_t n = quorum__statement__get_packed_size(st);
+    if (n > QR_MAX_STATEMENT)
+        return QR_TOO_LARGE;
+    uint8_t *body = malloc(n ? n : 1), sig[64];
+    if (!body)
+        return QR_NOMEM;
+    quorum__statement__pack(st, body);
+    int rc = qr_key_sign_statement(k, body, n, sig);
+    if (rc == QR_OK) {
+        Quorum__SignedStatement ss = QUORUM__SIGNED_STATEMENT__INIT;
+        ss.statement = (ProtobufCBinaryData){n, body};
+        ss.signer = (ProtobufCBinaryData){32, (uint8_t *)k->sign_pk};
+        ss.signature = (ProtobufCBinaryData){64, sig};
+        *len = quorum__signed_statement__get_packed_size(&ss);
+        if ((*out = malloc(*len)) == NULL)
+            rc = QR_NOMEM;
+        else
+            quorum__signed_statement__pack(&ss, *out);
+    }
+    free(body);
+    return rc;
+}
+
+int qr_entry_encode(uint64_t seq, int64_t logged_at, const uint8_t *signed_stmt, size_t len,
+                    uint8_t **out, size_t *outlen)
+{
+    Quorum__LogEntry e = QUORUM__LOG_ENTRY__INIT;
+    e.seq = seq;
+    e.logged_at = logged_at;
+    e.signed_statement = (ProtobufCBinaryData){len, (uint8_t *)signed_stmt};
+    *outlen = quorum__log_entry__get_packed_size(&e);
+    if ((*out = malloc(*outlen)) == NULL)
+        return QR_NOMEM;
+    quorum__log_entry__pack(&e, *out);
+    return QR_OK;
+}
+
+int qr_entry_decode(const uint8_t *bytes, size_t len, Quorum__LogEntry **out)
+{
+    if (len == 0 || len > QR_MAX_STATEMENT + 256)
+        return QR_TOO_LARGE;
+    *out = quorum__log_entry__unpack(NULL, len, bytes);
+    return *out ? QR_OK : QR_BAD_STATEMENT;
+}

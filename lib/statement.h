@@ -1,0 +1,41 @@
+/*
+ * statement.h: signed statements and log entries, as bytes and as decoded messages.
+ *
+ * A SignedStatement is opened from untrusted bytes in one place, here: size checked, decoded,
+ * key and signature lengths checked, the signature verified over the domain string and the
+ * exact statement bytes, the statement decoded and its forum id and kind checked.  Nothing is
+ * re-encoded: the stored, hashed and published bytes are the bytes received.
+ */
+#ifndef QR_STATEMENT_H
+#define QR_STATEMENT_H
+
+#include "keys.h"
+#include "qr.h"
+
+#include "statement.pb-c.h"
+
+typedef struct {
+    Quorum__SignedStatement *envelope;
+    Quorum__Statement *st;
+    uint8_t signer[32];
+    uint8_t stmt_hash[QR_HASH_LEN]; /* SHA-256 of the statement bytes: replays have the same */
+} qr_statement;
+
+/* Decode and verify a SignedStatement.  err gets a sentence for people on failure. */
+int qr_statement_open(const uint8_t *bytes, size_t len, qr_statement **out, char *err,
+                      size_t errlen);
+void qr_statement_destroy(qr_statement **s);
+
+/* Name of the statement's kind as in DESIGN.md ("ForumChartered"), or "unknown". */
+const char *qr_statement_kind(const Quorum__Statement *st);
+
+/* Encode `st`, sign it with `k`, and encode the SignedStatement into a malloc'd buffer. */
+int qr_statement_seal(const Quorum__Statement *st, const qr_key *k, uint8_t **out, size_t *len);
+
+/* LogEntry bytes for a statement accepted at `logged_at` as leaf `seq`. */
+int qr_entry_encode(uint64_t seq, int64_t logged_at, const uint8_t *signed_stmt, size_t len,
+                    uint8_t **out, size_t *outlen);
+/* Decode LogEntry bytes (bounded); free with quorum__log_entry__free_unpacked(e, NULL). */
+int qr_entry_decode(const uint8_t *bytes, size_t len, Quorum__LogEntry **out);
+
+#endif

@@ -1,0 +1,672 @@
+/*
+ * store.c: every forum's log in one SQLite file.
+ *
+ * On-disk layout
+ * --------------
+ *   meta(key, value)                      schema version and the like
+ *   forums(id, forum, name, created_at)   one row per chartered forum
+ *   entries(forum_id, seq, entry, stmt_hash)
+ *                                         the exact LogEntry bytes of leaf `seq`; stmt_hash is
+ *                                         SHA-256 of the statement bytes, unique per forum, so a
+ *                                         replayed statement is refused
+ *   hashes(forum_id, level, idx, hash)    Merkle stored hashes (see merkle.h): written once
+ *   checkpoints(forum_id, size, note)     every signed checkpoint, exactly as signed
+ *
+ * All tables are STRICT.  Triggers abort any UPDATE or DELETE of forums, entries, hashes and
+ * checkpoints: the log is append-only even to someone holding a SQL shell, short of dropping
+ * the triggers (and then the tree heads no longer match the signed checkpoints, which the
+ * daemon checks at start).
+ *
+ * Durability: WAL with synchronous=FULL, so COMMIT returns only after the WAL is fsynced.
+ * There is exactly one writing connection per file (SQLite before 3.51.3 can corrupt a WAL
+ * database when two connections write or checkpoint at once; Debian 12 ships 3.40.1); the
+ * daemon also holds a lock file so a second daemon cannot open the same state.
+ *
+ * In memory the store keeps, per forum, its size and the Merkle frontier, so appending and
+ * computing a new tree head read nothing from disk.  A batch remembers each changed forum's
+ * frontier from before the batch, so a rollback restores memory to match the file.
+ */
+#include "store.h"
+
+#include "statement.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCHEMA_VERSION "1"
+
+enum {
+    Q_FORUM_INSERT,
+    Q_ENTRY_INSERT,
+    Q_ENTRY_HAS,
+    Q_ENTRY_RANGE,
+    Q_HASH_INSERT,
+    Q_HASH_GET,
+    Q_CKPT_INSERT,
+    Q_CKPT_LATEST,
+    Q_RECOMPUTE,
+    Q_COUNT
+};
+
+static const char *const sql_text[Q_COUNT] = {
+    [Q_FORUM_INSERT] = "INSERT INTO forums(forum, name, created_at) VALUES (?1, ?2, ?3)",
+    [Q_ENTRY_INSERT] =
+        "INSERT INTO entries(forum_id, seq, entry, stmt_hash) VALUES (?1, ?2, ?3, ?4)",
+    [Q_ENTRY_HAS] = "SELECT 1 FROM entries WHERE forum_id = ?1 AND stmt_hash = ?2",
+    [Q_ENTRY_RANGE] = "SELECT seq, entry FROM entries WHERE forum_id = ?1 AND seq >= ?2 "
+                      "AND seq < ?3 ORDER BY seq",
+    [Q_HASH_INSERT] = "INSERT INTO hashes(forum_id, level, idx, hash) VALUES (?1, ?2, ?3, ?4)",
+    [Q_HASH_GET] = "SELECT hash FROM hashes WHERE forum_id = ?1 AND level = ?2 AND idx = ?3",
+    [Q_CKPT_INSERT] = "INSERT INTO checkpoints(forum_id, size, note) VALUES (?1, ?2, ?3)",
+    [Q_CKPT_LATEST] = "SELECT size, note FROM checkpoints WHERE forum_id = ?1 "
+                      "ORDER BY size DESC LIMIT 1",
+    [Q_RECOMPUTE] = "SELECT e.seq, e.entry, h.hash FROM entries e LEFT JOIN hashes h "
+                    "ON h.forum_id = e.forum_id AND h.level = 0 AND h.idx = e.seq "
+                    "WHERE e.forum_id = ?1 ORDER BY e.seq",
+};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS forums(id INTEGER PRIMARY KEY, forum TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS entries(forum_id INTEGER NOT NULL REFERENCES forums(id),"
+    "  seq INTEGER NOT NULL, entry BLOB NOT NULL, stmt_hash BLOB NOT NULL,"
+    "  PRIMARY KEY(forum_id, seq)) STRICT, WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX IF NOT EXISTS entries_by_statement ON entries(forum_id, stmt_hash);"
+    "CREATE TABLE IF NOT EXISTS hashes(forum_id INTEGER NOT NULL, level INTEGER NOT NULL,"
+    "  idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY(forum_id, level, idx))"
+    "  STRICT, WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS checkpoints(forum_id INTEGER NOT NULL, size INTEGER NOT NULL,"
+    "  note TEXT NOT NULL, PRIMARY KEY(forum_id, size)) STRICT, WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" SCHEMA_VERSION "');";
+
+/* One pair of append-only triggers per table. */
+static const char *const append_only[] = {"forums", "entries", "hashes", "checkpoints"};
+
+struct qr_store {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+    int in_batch;
+    qr_store_forum **forums; /* creation order */
+    size_t nforums, cap_forums, committed_forums;
+    size_t *slots; /* open-addressing index into forums, 0 = empty, else i + 1 */
+    size_t nslots;
+    qr_store_forum **dirty;
+    size_t ndirty;
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) QR_PRINTF(3, 4);
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ULL;
+    return h;
+}
+
+static int index_rebuild(qr_store *s, size_t nslots)
+{
+    size_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots)
+        return QR_NOMEM;
+    for (size_t i = 0; i < s->nforums; i++) {
+        size_t j = (size_t)name_hash(s->forums[i]->forum) & (nslots - 1);
+        while (slots[j])
+            j = (j + 1) & (nslots - 1);
+        slots[j] = i + 1;
+    }
+    free(s->slots);
+    s->slots = slots;
+    s->nslots = nslots;
+    return QR_OK;
+}
+
+const qr_store_forum *qr_store_forum_find(const qr_store *s, const char *forum)
+{
+    if (!s->nslots)
+        return NULL;
+    size_t j = (size_t)name_hash(forum) & (s->nslots - 1);
+    for (; s->slots[j]; j = (j + 1) & (s->nslots - 1))
+        if (strcmp(s->forums[s->slots[j] - 1]->forum, forum) == 0)
+            return s->forums[s->slots[j] - 1];
+    return NULL;
+}
+
+static qr_store_forum *forum_mut(qr_store *s, const char *forum)
+{
+    return (qr_store_forum *)qr_store_forum_find(s, forum);
+}
+
+static int forum_add(qr_store *s, int64_t id, const char *forum, const char *name,
+                     qr_store_forum **out)
+{
+    if (s->nforums == s->cap_forums) {
+        size_t cap = s->cap_forums ? 2 * s->cap_forums : 16;
+        qr_store_forum **f = realloc(s->forums, cap * sizeof *f);
+        qr_store_forum **d = realloc(s->dirty, cap * sizeof *d);
+        if (f)
+            s->forums = f;
+        if (d)
+            s->dirty = d;
+        if (!f || !d)
+            return QR_NOMEM;
+        s->cap_forums = cap;
+    }
+    qr_store_forum *f = calloc(1, sizeof *f);
+    if (!f)
+        return QR_NOMEM;
+    f->id = id;
+    snprintf(f->forum, sizeof f->forum, "%s", forum);
+    snprintf(f->name, sizeof f->name, "%s", name);
+    qr_merkle_frontier_init(&f->fr);
+    s->forums[s->nforums++] = f;
+    int rc = QR_OK;
+    if (2 * s->nforums > s->nslots)
+        rc = index_rebuild(s, s->nslots ? 2 * s->nslots : 64);
+    else {
+        size_t j = (size_t)name_hash(forum) & (s->nslots - 1);
+        while (s->slots[j])
+            j = (j + 1) & (s->nslots - 1);
+        s->slots[j] = s->nforums;
+    }
+    if (out)
+        *out = f;
+    return rc;
+}
+
+size_t qr_store_forum_count(const qr_store *s)
+{
+    return s->nforums;
+}
+
+const qr_store_forum *qr_store_forum_at(const qr_store *s, size_t i)
+{
+    return i < s->nforums ? s->forums[i] : NULL;
+}
+
+size_t qr_store_dirty_count(const qr_store *s)
+{
+    return s->ndirty;
+}
+
+const qr_store_forum *qr_store_dirty_at(const qr_store *s, size_t i)
+{
+    return i < s->ndirty ? s->dirty[i] : NULL;
+}
+
+static int exec(qr_store *s, const char *sql)
+{
+    return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? QR_OK : QR_IO;
+}
+
+/* Reset a statement and report a step's result as a code. */
+static int step_done(sqlite3_stmt *q)
+{
+    int r = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    return r == SQLITE_DONE ? QR_OK : r == SQLITE_CONSTRAINT ? QR_DUPLICATE : QR_IO;
+}
+
+typedef struct {
+    qr_store *s;
+    int64_t forum_id;
+} hash_ctx;
+
+static int read_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[QR_HASH_LEN])
+{
+    hash_ctx *h = ctx;
+    sqlite3_stmt *q = h->s->q[Q_HASH_GET];
+    sqlite3_bind_int64(q, 1, h->forum_id);
+    sqlite3_bind_int(q, 2, (int)level);
+    sqlite3_bind_int64(q, 3, (int64_t)index);
+    int rc = QR_NOT_FOUND;
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_bytes(q, 0) == QR_HASH_LEN) {
+        memcpy(out, sqlite3_column_blob(q, 0), QR_HASH_LEN);
+        rc = QR_OK;
+    }
+    sqlite3_reset(q);
+    return rc;
+}
+
+static int store_hash(void *ctx, unsigned level, uint64_t index, const uint8_t hash[QR_HASH_LEN])
+{
+    hash_ctx *h = ctx;
+    sqlite3_stmt *q = h->s->q[Q_HASH_INSERT];
+    sqlite3_bind_int64(q, 1, h->forum_id);
+    sqlite3_bind_int(q, 2, (int)level);
+    sqlite3_bind_int64(q, 3, (int64_t)index);
+    sqlite3_bind_blob(q, 4, hash, QR_HASH_LEN, SQLITE_STATIC);
+    return step_done(q);
+}
+
+static int load_forums(qr_store *s)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = QR_IO;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT f.id, f.forum, f.name, (SELECT count(*) FROM entries e "
+                           "WHERE e.forum_id = f.id) FROM forums f ORDER BY f.id",
+                           -1, &q, NULL) != SQLITE_OK)
+        return QR_IO;
+    int r;
+    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+        qr_store_forum *f;
+        const char *forum = (const char *)sqlite3_column_text(q, 1);
+        const char *name = (const char *)sqlite3_column_text(q, 2);
+        if ((rc = forum_add(s, sqlite3_column_int64(q, 0), forum ? forum : "",
+                            name ? name : "", &f)) != QR_OK)
+            goto out;
+        hash_ctx h = {s, f->id};
+        if ((rc = qr_merkle_frontier_load(&f->fr, (uint64_t)sqlite3_column_int64(q, 3),
+                                          read_hash, &h)) != QR_OK) {
+            rc = QR_TAMPERED;
+            goto out;
+        }
+        f->size = f->fr.size;
+    }
+    rc = r == SQLITE_DONE ? QR_OK : QR_IO;
+    s->committed_forums = s->nforums;
+out:
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t errlen)
+{
+    int rc = QR_IO;
+    qr_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return QR_NOMEM;
+    int oflags = (flags & QR_STORE_READONLY) ? SQLITE_OPEN_READONLY
+                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        set_err(err, errlen, "cannot open database %s: %s", path,
+                s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto out;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    if (!(flags & QR_STORE_READONLY)) {
+        if (exec(s, "PRAGMA journal_mode=WAL") || exec(s, "PRAGMA synchronous=FULL") ||
+            exec(s, "PRAGMA foreign_keys=ON") || exec(s, "BEGIN IMMEDIATE") ||
+            exec(s, schema)) {
+            set_err(err, errlen, "cannot initialise database %s: %s", path,
+                    sqlite3_errmsg(s->db));
+            goto out;
+        }
+        for (size_t i = 0; i < sizeof append_only / sizeof *append_only; i++) {
+            char sql[512];
+            for (int u = 0; u < 2; u++) {
+                snprintf(sql, sizeof sql,
+                         "CREATE TRIGGER IF NOT EXISTS %s_no_%s BEFORE %s ON %s BEGIN "
+                         "SELECT RAISE(ABORT, 'the quorum log is append-only: %s may not be "
+                         "%s'); END;",
+                         append_only[i], u ? "delete" : "update", u ? "DELETE" : "UPDATE",
+                         append_only[i], append_only[i], u ? "deleted" : "updated");
+                if (exec(s, sql)) {
+                    set_err(err, errlen, "cannot create triggers: %s", sqlite3_errmsg(s->db));
+                    goto out;
+                }
+            }
+        }
+        if (exec(s, "COMMIT")) {
+            set_err(err, errlen, "cannot initialise database %s: %s", path,
+                    sqlite3_errmsg(s->db));
+            goto out;
+        }
+    }
+    sqlite3_stmt *v = NULL;
+    const char *version = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &v,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(v) == SQLITE_ROW)
+        version = (const char *)sqlite3_column_text(v, 0);
+    int version_ok = version && strcmp(version, SCHEMA_VERSION) == 0;
+    sqlite3_finalize(v);
+    if (!version_ok) {
+        set_err(err, errlen, "%s is not a quorum database of schema version %s", path,
+                SCHEMA_VERSION);
+        rc = QR_BAD_CONFIG;
+        goto out;
+    }
+    for (int i = 0; i < Q_COUNT; i++)
+        if (sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i],
+                               NULL) != SQLITE_OK) {
+            set_err(err, errlen, "cannot prepare queries: %s", sqlite3_errmsg(s->db));
+            goto out;
+        }
+    if ((rc = load_forums(s)) != QR_OK) {
+        set_err(err, errlen, "cannot load forums from %s: %s", path, qr_strerror(rc));
+        goto out;
+    }
+    *out = s;
+    s = NULL;
+    rc = QR_OK;
+out:
+    qr_store_destroy(&s);
+    return rc;
+}
+
+void qr_store_destroy(qr_store **sp)
+{
+    if (!sp || !*sp)
+        return;
+    qr_store *s = *sp;
+    if (s->in_batch)
+        qr_store_rollback(s);
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->q[i]);
+    if (s->db)
+        sqlite3_close(s->db);
+    for (size_t i = 0; i < s->nforums; i++)
+        free(s->forums[i]);
+    free(s->forums);
+    free(s->dirty);
+    free(s->slots);
+    free(s);
+    *sp = NULL;
+}
+
+int qr_store_begin(qr_store *s)
+{
+    if (s->in_batch)
+        return QR_INTERNAL;
+    if (exec(s, "BEGIN IMMEDIATE"))
+        return QR_UNAVAILABLE;
+    s->in_batch = 1;
+    s->ndirty = 0;
+    return QR_OK;
+}
+
+/* The dirty list outlives the batch (until the next begin) so that the caller can still see
+ * which forums a committed batch changed. */
+static void batch_end(qr_store *s)
+{
+    for (size_t i = 0; i < s->ndirty; i++)
+        s->dirty[i]->dirty = 0;
+    s->in_batch = 0;
+    s->committed_forums = s->nforums;
+}
+
+int qr_store_commit(qr_store *s)
+{
+    if (!s->in_batch)
+        return QR_INTERNAL;
+    if (exec(s, "COMMIT")) {
+        qr_store_rollback(s);
+        return QR_UNAVAILABLE;
+    }
+    batch_end(s);
+    return QR_OK;
+}
+
+void qr_store_rollback(qr_store *s)
+{
+    if (!s->in_batch)
+        return;
+    exec(s, "ROLLBACK");
+    for (size_t i = 0; i < s->ndirty; i++) {
+        qr_store_forum *f = s->dirty[i];
+        f->size = f->saved_size;
+        f->fr = f->saved_fr;
+        f->dirty = 0;
+    }
+    s->ndirty = 0;
+    if (s->nforums != s->committed_forums) {
+        while (s->nforums > s->committed_forums)
+            free(s->forums[--s->nforums]);
+        index_rebuild(s, s->nslots);
+    }
+    batch_end(s);
+}
+
+static void mark_dirty(qr_store *s, qr_store_forum *f)
+{
+    if (f->dirty)
+        return;
+    f->dirty = 1;
+    f->saved_size = f->size;
+    f->saved_fr = f->fr;
+    s->dirty[s->ndirty++] = f;
+}
+
+int qr_store_forum_create(qr_store *s, const char *forum, const char *name, int64_t created_at)
+{
+    if (!s->in_batch)
+        return QR_INTERNAL;
+    if (qr_store_forum_find(s, forum))
+        return QR_FORUM_EXISTS;
+    sqlite3_stmt *q = s->q[Q_FORUM_INSERT];
+    sqlite3_bind_text(q, 1, forum, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, created_at);
+    int rc = step_done(q);
+    if (rc != QR_OK)
+        return rc == QR_DUPLICATE ? QR_FORUM_EXISTS : rc;
+    qr_store_forum *f;
+    if ((rc = forum_add(s, sqlite3_last_insert_rowid(s->db), forum, name, &f)) != QR_OK)
+        return rc;
+    mark_dirty(s, f);
+    return QR_OK;
+}
+
+int qr_store_has_statement(qr_store *s, const char *forum, const uint8_t stmt_hash[QR_HASH_LEN])
+{
+    const qr_store_forum *f = qr_store_forum_find(s, forum);
+    if (!f)
+        return 0;
+    sqlite3_stmt *q = s->q[Q_ENTRY_HAS];
+    sqlite3_bind_int64(q, 1, f->id);
+    sqlite3_bind_blob(q, 2, stmt_hash, QR_HASH_LEN, SQLITE_STATIC);
+    int r = sqlite3_step(q);
+    sqlite3_reset(q);
+    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -QR_IO;
+}
+
+int qr_store_append(qr_store *s, const char *forum, const uint8_t *entry, size_t len,
+                    const uint8_t stmt_hash[QR_HASH_LEN], uint64_t *seq)
+{
+    qr_store_forum *f = forum_mut(s, forum);
+    if (!s->in_batch)
+        return QR_INTERNAL;
+    if (!f)
+        return QR_UNKNOWN_FORUM;
+    mark_dirty(s, f);
+    sqlite3_stmt *q = s->q[Q_ENTRY_INSERT];
+    sqlite3_bind_int64(q, 1, f->id);
+    sqlite3_bind_int64(q, 2, (int64_t)f->size);
+    sqlite3_bind_blob(q, 3, entry, (int)len, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 4, stmt_hash, QR_HASH_LEN, SQLITE_STATIC);
+    int rc = step_done(q);
+    if (rc != QR_OK)
+        return rc;
+    uint8_t leaf[QR_HASH_LEN];
+    qr_merkle_leaf_hash(entry, len, leaf);
+    hash_ctx h = {s, f->id};
+    if ((rc = qr_merkle_frontier_append(&f->fr, leaf, store_hash, &h)) != QR_OK)
+        return rc;
+    *seq = f->size++;
+    return QR_OK;
+}
+
+int qr_store_put_checkpoint(qr_store *s, const char *forum, uint64_t size, const char *note)
+{
+    const qr_store_forum *f = qr_store_forum_find(s, forum);
+    if (!f)
+        return QR_UNKNOWN_FORUM;
+    sqlite3_stmt *q = s->q[Q_CKPT_INSERT];
+    sqlite3_bind_int64(q, 1, f->id);
+    sqlite3_bind_int64(q, 2, (int64_t)size);
+    sqlite3_bind_text(q, 3, note, -1, SQLITE_STATIC);
+    return step_done(q);
+}
+
+int qr_store_latest_checkpoint(qr_store *s, const char *forum, char **note, uint64_t *size)
+{
+    const qr_store_forum *f = qr_store_forum_find(s, forum);
+    if (!f)
+        return QR_UNKNOWN_FORUM;
+    sqlite3_stmt *q = s->q[Q_CKPT_LATEST];
+    sqlite3_bind_int64(q, 1, f->id);
+    int rc = QR_NOT_FOUND;
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        *size = (uint64_t)sqlite3_column_int64(q, 0);
+        const char *t = (const char *)sqlite3_column_text(q, 1);
+        rc = (*note = strdup(t ? t : "")) ? QR_OK : QR_NOMEM;
+    }
+    sqlite3_reset(q);
+    return rc;
+}
+
+int qr_store_read(qr_store *s, const char *forum, uint64_t from, uint64_t count,
+                  qr_store_entry_fn fn, void *ctx)
+{
+    const qr_store_forum *f = qr_store_forum_find(s, forum);
+    if (!f)
+        return QR_UNKNOWN_FORUM;
+    if (count > INT64_MAX - from)
+        count = (uint64_t)INT64_MAX - from;
+    sqlite3_stmt *q = s->q[Q_ENTRY_RANGE];
+    sqlite3_bind_int64(q, 1, f->id);
+    sqlite3_bind_int64(q, 2, (int64_t)from);
+    sqlite3_bind_int64(q, 3, (int64_t)(from + count));
+    int rc = QR_OK, r;
+    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+        rc = fn(ctx, (uint64_t)sqlite3_column_int64(q, 0), sqlite3_column_blob(q, 1),
+                (size_t)sqlite3_column_bytes(q, 1));
+        if (rc != QR_OK)
+            break;
+    }
+    if (rc == QR_OK && r != SQLITE_DONE)
+        rc = QR_IO;
+    sqlite3_reset(q);
+    return rc;
+}
+
+static int with_forum(qr_store *s, const char *forum, hash_ctx *h)
+{
+    const qr_store_forum *f = qr_store_forum_find(s, forum);
+    if (!f)
+        return QR_UNKNOWN_FORUM;
+    h->s = s;
+    h->forum_id = f->id;
+    return QR_OK;
+}
+
+int qr_store_tree_hash(qr_store *s, const char *forum, uint64_t size, uint8_t root[QR_HASH_LEN])
+{
+    hash_ctx h;
+    int rc = with_forum(s, forum, &h);
+    if (rc != QR_OK)
+        return rc;
+    if (size > qr_store_forum_find(s, forum)->size)
+        return QR_OUT_OF_RANGE;
+    return qr_merkle_tree_hash(size, read_hash, &h, root);
+}
+
+int qr_store_leaf_hash(qr_store *s, const char *forum, uint64_t index, uint8_t out[QR_HASH_LEN])
+{
+    hash_ctx h;
+    int rc = with_forum(s, forum, &h);
+    if (rc != QR_OK)
+        return rc;
+    return read_hash(&h, 0, index, out) == QR_OK ? QR_OK : QR_OUT_OF_RANGE;
+}
+
+int qr_store_inclusion_proof(qr_store *s, const char *forum, uint64_t index, uint64_t size,
+                             qr_merkle_proof *proof)
+{
+    hash_ctx h;
+    int rc = with_forum(s, forum, &h);
+    if (rc != QR_OK)
+        return rc;
+    if (index >= size || size > qr_store_forum_find(s, forum)->size)
+        return QR_OUT_OF_RANGE;
+    return qr_merkle_inclusion_proof(index, size, read_hash, &h, proof);
+}
+
+int qr_store_consistency_proof(qr_store *s, const char *forum, uint64_t old_size,
+                               uint64_t new_size, qr_merkle_proof *proof)
+{
+    hash_ctx h;
+    int rc = with_forum(s, forum, &h);
+    if (rc != QR_OK)
+        return rc;
+    if (old_size == 0 || old_size > new_size || new_size > qr_store_forum_find(s, forum)->size)
+        return QR_OUT_OF_RANGE;
+    return qr_merkle_consistency_proof(old_size, new_size, read_hash, &h, proof);
+}
+
+int qr_store_recompute(qr_store *s, const char *forum, uint8_t root[QR_HASH_LEN], char *err,
+                       size_t errlen)
+{
+    const qr_store_forum *f = qr_store_forum_find(s, forum);
+    if (!f)
+        return QR_UNKNOWN_FORUM;
+    qr_merkle_frontier fr;
+    qr_merkle_frontier_init(&fr);
+    sqlite3_stmt *q = s->q[Q_RECOMPUTE];
+    sqlite3_bind_int64(q, 1, f->id);
+    int rc = QR_OK, r;
+    uint64_t want = 0;
+    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+        uint64_t seq = (uint64_t)sqlite3_column_int64(q, 0);
+        const uint8_t *entry = sqlite3_column_blob(q, 1);
+        size_t len = (size_t)sqlite3_column_bytes(q, 1);
+        uint8_t leaf[QR_HASH_LEN];
+        Quorum__LogEntry *e = NULL;
+        if (seq != want) {
+            set_err(err, errlen, "forum %s: entry %llu is missing", forum,
+                    (unsigned long long)want);
+            rc = QR_TAMPERED;
+            break;
+        }
+        if (qr_entry_decode(entry, len, &e) != QR_OK || e->seq != seq) {
+            set_err(err, errlen, "forum %s: entry %llu does not decode as log entry %llu",
+                    forum, (unsigned long long)seq, (unsigned long long)seq);
+            rc = QR_TAMPERED;
+        }
+        if (e)
+            quorum__log_entry__free_unpacked(e, NULL);
+        if (rc != QR_OK)
+            break;
+        qr_merkle_leaf_hash(entry, len, leaf);
+        if (sqlite3_column_bytes(q, 2) != QR_HASH_LEN ||
+            sodium_memcmp(leaf, sqlite3_column_blob(q, 2), QR_HASH_LEN) != 0) {
+            set_err(err, errlen,
+                    "forum %s: entry %llu's bytes do not match its stored leaf hash (the entry "
+                    "was changed after it was recorded)",
+                    forum, (unsigned long long)seq);
+            rc = QR_TAMPERED;
+            break;
+        }
+        qr_merkle_frontier_append(&fr, leaf, NULL, NULL);
+        want++;
+    }
+    if (rc == QR_OK && r != SQLITE_DONE)
+        rc = QR_IO;
+    sqlite3_reset(q);
+    if (rc != QR_OK)
+        return rc;
+    if (fr.size != f->fr.size || fr.n != f->fr.n ||
+        memcmp(fr.hash, f->fr.hash, (size_t)fr.n * QR_HASH_LEN) != 0) {
+        set_err(err, errlen, "forum %s: the stored tree hashes disagree with the entries", forum);
+        return QR_TAMPERED;
+    }
+    qr_merkle_frontier_root(&fr, root);
+    return QR_OK;
+}

@@ -1,0 +1,201 @@
+/*
+ * wire.c: socket options, framing and the request client.
+ */
+#include "wire.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+int qr_endpoint_is_loopback(const char *ep)
+{
+    if (strncmp(ep, "ipc://", 6) == 0 || strncmp(ep, "inproc://", 9) == 0)
+        return 1;
+    if (strncmp(ep, "tcp://", 6) != 0)
+        return 0;
+    const char *host = ep + 6;
+    char buf[64];
+    size_t n;
+    if (host[0] == '[') {
+        const char *close = strchr(host, ']');
+        if (!close)
+            return 0;
+        n = (size_t)(close - host - 1);
+        if (n >= sizeof buf)
+            return 0;
+        memcpy(buf, host + 1, n);
+        buf[n] = 0;
+        struct in6_addr a6;
+        return inet_pton(AF_INET6, buf, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+    }
+    const char *colon = strrchr(host, ':');
+    n = colon ? (size_t)(colon - host) : strlen(host);
+    if (n >= sizeof buf)
+        return 0;
+    memcpy(buf, host, n);
+    buf[n] = 0;
+    if (strcmp(buf, "localhost") == 0)
+        return 1;
+    struct in_addr a4;
+    return inet_pton(AF_INET, buf, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+int qr_topic_forum(const char *forum, char *out, size_t outlen)
+{
+    int n = snprintf(out, outlen, QR_TOPIC_FORUM "%s/", forum);
+    return n < 0 || (size_t)n >= outlen ? QR_TOO_LARGE : QR_OK;
+}
+
+int qr_wire_send(void *sock, const ProtobufCMessage *m, int flags)
+{
+    size_t n = protobuf_c_message_get_packed_size(m);
+    if (n > QR_MAX_MESSAGE)
+        return QR_TOO_LARGE;
+    zmq_msg_t msg;
+    if (zmq_msg_init_size(&msg, n) != 0)
+        return QR_NOMEM;
+    protobuf_c_message_pack(m, zmq_msg_data(&msg));
+    if (zmq_msg_send(&msg, sock, flags) < 0) {
+        zmq_msg_close(&msg);
+        return QR_IO;
+    }
+    return QR_OK;
+}
+
+void qr_wire_socket_defaults(void *sock)
+{
+    int linger = 0, ivl = 5000, ttl = 15000, tmo = 15000;
+    int64_t maxmsg = QR_MAX_MESSAGE;
+    zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    zmq_setsockopt(sock, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
+    zmq_setsockopt(sock, ZMQ_HEARTBEAT_TTL, &ttl, sizeof ttl);
+    zmq_setsockopt(sock, ZMQ_HEARTBEAT_TIMEOUT, &tmo, sizeof tmo);
+}
+
+int qr_wire_curve_client(void *sock, const qr_key *own, const uint8_t server_pk[32])
+{
+    if (!own->has_secret)
+        return QR_BAD_KEY;
+    if (zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, server_pk, 32) != 0 ||
+        zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, own->curve_pk, 32) != 0 ||
+        zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, own->curve_sk, 32) != 0)
+        return QR_INTERNAL;
+    return QR_OK;
+}
+
+struct qr_client {
+    void *ctx;
+    void *sock;
+    uint64_t next_id;
+    int timeout_ms;
+};
+
+int qr_client_new(const qr_client_opts *o, qr_client **out, char *err, size_t errlen)
+{
+    qr_client *c = calloc(1, sizeof *c);
+    if (!c)
+        return QR_NOMEM;
+    c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 10000;
+    c->next_id = 1;
+    int rc = QR_INTERNAL;
+    if ((c->ctx = zmq_ctx_new()) == NULL || (c->sock = zmq_socket(c->ctx, ZMQ_DEALER)) == NULL)
+        goto out;
+    qr_wire_socket_defaults(c->sock);
+    if (o->server_pk) {
+        if ((rc = qr_wire_curve_client(c->sock, o->key, o->server_pk)) != QR_OK) {
+            snprintf(err, errlen, "cannot use key %s for CURVE (a secret key file is needed)",
+                     o->key->name);
+            goto out;
+        }
+    } else if (!qr_endpoint_is_loopback(o->endpoint)) {
+        snprintf(err, errlen, "refusing plaintext to %s: plaintext is for loopback only",
+                 o->endpoint);
+        rc = QR_BAD_CONFIG;
+        goto out;
+    }
+    if (zmq_connect(c->sock, o->endpoint) != 0) {
+        snprintf(err, errlen, "cannot connect to %s: %s", o->endpoint, zmq_strerror(zmq_errno()));
+        rc = QR_BAD_CONFIG;
+        goto out;
+    }
+    *out = c;
+    return QR_OK;
+out:
+    qr_client_destroy(&c);
+    return rc;
+}
+
+void qr_client_destroy(qr_client **cp)
+{
+    if (!cp || !*cp)
+        return;
+    qr_client *c = *cp;
+    if (c->sock)
+        zmq_close(c->sock);
+    if (c->ctx)
+        zmq_ctx_term(c->ctx);
+    free(c);
+    *cp = NULL;
+}
+
+void *qr_client_context(qr_client *c)
+{
+    return c->ctx;
+}
+
+int qr_client_send(qr_client *c, Quorum__Request *req, uint64_t *id)
+{
+    req->id = c->next_id++;
+    if (id)
+        *id = req->id;
+    zmq_pollitem_t it = {c->sock, 0, ZMQ_POLLOUT, 0};
+    if (zmq_poll(&it, 1, c->timeout_ms) <= 0)
+        return QR_TIMEOUT;
+    return qr_wire_send(c->sock, &req->base, ZMQ_DONTWAIT);
+}
+
+int qr_client_recv(qr_client *c, Quorum__Reply **reply)
+{
+    zmq_pollitem_t it = {c->sock, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&it, 1, c->timeout_ms) <= 0)
+        return QR_TIMEOUT;
+    zmq_msg_t msg;
+    zmq_msg_init(&msg);
+    if (zmq_msg_recv(&msg, c->sock, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&msg);
+        return QR_IO;
+    }
+    int rc = QR_BAD_REQUEST;
+    if (!zmq_msg_more(&msg) && zmq_msg_size(&msg) <= QR_MAX_MESSAGE) {
+        *reply = quorum__reply__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
+        if (*reply)
+            rc = QR_OK;
+    }
+    zmq_msg_close(&msg);
+    return rc;
+}
+
+int qr_client_call(qr_client *c, Quorum__Request *req, Quorum__Reply **reply)
+{
+    uint64_t id;
+    int rc = qr_client_send(c, req, &id);
+    while (rc == QR_OK) {
+        if ((rc = qr_client_recv(c, reply)) != QR_OK)
+            break;
+        if ((*reply)->id == id)
+            return QR_OK;
+        quorum__reply__free_unpacked(*reply, NULL); /* a stale reply to an earlier call */
+        *reply = NULL;
+    }
+    return rc;
+}
+
+int qr_reply_code(const Quorum__Reply *r)
+{
+    if (!r->status || !r->status->code)
+        return QR_BAD_REQUEST;
+    return qr_code_from_name(r->status->code);
+}
