@@ -7,6 +7,7 @@
  */
 #include "client.h"
 
+#include "merkle.h"
 #include "util.h"
 
 #include <errno.h>
@@ -14,9 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void copy(char *dst, size_t n, const char *src)
+/* A setting too long for its buffer is an error, never silently cut short. */
+static int copy(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src);
+    size_t len = strlen(src);
+    if (len >= n) {
+        fprintf(stderr, "quorum: the setting '%.40s...' is longer than %zu characters\n", src,
+                n - 1);
+        return 1;
+    }
+    memcpy(dst, src, len + 1);
+    return 0;
 }
 
 static int remove_args(qr_cli *cli, int at, int n)
@@ -90,13 +99,13 @@ static int load_config(qr_cli *cli, const char *path)
             fprintf(stderr, "quorum: %s:%d: expected 'name = value'\n", path, lineno);
             rc = QR_BAD_CONFIG;
         } else if (!strcmp(name, "endpoint"))
-            copy(cli->endpoint, sizeof cli->endpoint, value);
+            rc = copy(cli->endpoint, sizeof cli->endpoint, value) ? QR_USAGE : QR_OK;
         else if (!strcmp(name, "events"))
-            copy(cli->events, sizeof cli->events, value);
+            rc = copy(cli->events, sizeof cli->events, value) ? QR_USAGE : QR_OK;
         else if (!strcmp(name, "server_key"))
-            copy(cli->server_key, sizeof cli->server_key, value);
+            rc = copy(cli->server_key, sizeof cli->server_key, value) ? QR_USAGE : QR_OK;
         else if (!strcmp(name, "key"))
-            copy(cli->key, sizeof cli->key, value);
+            rc = copy(cli->key, sizeof cli->key, value) ? QR_USAGE : QR_OK;
         else if (!strcmp(name, "plaintext"))
             cli->plaintext = !strcmp(value, "on") || !strcmp(value, "true");
         else if (!strcmp(name, "timeout"))
@@ -118,8 +127,8 @@ int qr_cli_init(qr_cli *cli, int argc, char **argv)
     const char *state = getenv("QUORUM_STATE");
     if (!state || !*state)
         state = "./quorum-state";
-    copy(cli->endpoint, sizeof cli->endpoint, "tcp://127.0.0.1:7370");
-    copy(cli->events, sizeof cli->events, "tcp://127.0.0.1:7371");
+    int bad = copy(cli->endpoint, sizeof cli->endpoint, "tcp://127.0.0.1:7370");
+    bad |= copy(cli->events, sizeof cli->events, "tcp://127.0.0.1:7371");
     snprintf(cli->server_key, sizeof cli->server_key, "%s/quorumd.pub", state);
     snprintf(cli->key, sizeof cli->key, "%s/operator.key", state);
     cli->timeout_ms = 10000;
@@ -131,15 +140,15 @@ int qr_cli_init(qr_cli *cli, int argc, char **argv)
         return QR_BAD_CONFIG;
     const char *v;
     if ((v = qr_cli_opt(cli, "endpoint")))
-        copy(cli->endpoint, sizeof cli->endpoint, v);
+        bad |= copy(cli->endpoint, sizeof cli->endpoint, v);
     if ((v = qr_cli_opt(cli, "events")))
-        copy(cli->events, sizeof cli->events, v);
+        bad |= copy(cli->events, sizeof cli->events, v);
     if ((v = qr_cli_opt(cli, "server-key")))
-        copy(cli->server_key, sizeof cli->server_key, v);
+        bad |= copy(cli->server_key, sizeof cli->server_key, v);
     if ((v = qr_cli_opt(cli, "key")))
-        copy(cli->key, sizeof cli->key, v);
+        bad |= copy(cli->key, sizeof cli->key, v);
     if ((v = qr_cli_opt(cli, "db")))
-        copy(cli->db, sizeof cli->db, v);
+        bad |= copy(cli->db, sizeof cli->db, v);
     if ((v = qr_cli_opt(cli, "timeout"))) {
         uint64_t t;
         if (qr_cli_parse_u64(v, &t) != QR_OK || t == 0 || t > 86400) {
@@ -148,6 +157,8 @@ int qr_cli_init(qr_cli *cli, int argc, char **argv)
         }
         cli->timeout_ms = (int)t * 1000;
     }
+    if (bad)
+        return QR_USAGE;
     if (qr_cli_flag(cli, "plaintext"))
         cli->plaintext = 1;
     if (qr_cli_flag(cli, "json"))
@@ -286,6 +297,9 @@ void qr_cli_print_entry(qr_cli *cli, const char *forum, const uint8_t *entry, si
         qr_json_str(&j, "kind", st ? qr_statement_kind(st->st) : "invalid");
         qr_json_str(&j, "signer", signer);
         qr_json_bool(&j, "signature_ok", rc == QR_OK);
+        uint8_t leaf[QR_HASH_LEN];
+        qr_merkle_leaf_hash(entry, len, leaf); /* computed here, not taken from the daemon */
+        qr_json_b64(&j, "leaf_hash", leaf, QR_HASH_LEN);
         qr_json_b64(&j, "entry", entry, len);
         qr_json_end(&j);
         qr_json_end_line(&j);

@@ -113,7 +113,7 @@ static int take_field(const char *line, size_t len, const char *field, char *out
     if (len <= f + 1 || memcmp(line, field, f) != 0 || line[f] != ' ')
         return 0;
     size_t v = len - f - 1;
-    if (v >= outlen)
+    if (v >= outlen || *out) /* too long, or the field was given twice */
         return -1;
     memcpy(out, line + f + 1, v);
     out[v] = 0;
@@ -128,8 +128,14 @@ int qr_key_parse(const char *text, size_t len, qr_key **out, char *err, size_t e
     qr_key *k = NULL;
     size_t pos = 0, lineno = 0;
 
+    if (sodium_init() < 0)
+        return QR_INTERNAL;
     if (len > QR_KEY_FILE_MAX) {
         set_err(err, errlen, "key file is too large");
+        return QR_BAD_KEY;
+    }
+    if (memchr(text, 0, len)) {
+        set_err(err, errlen, "the key file contains a NUL byte");
         return QR_BAD_KEY;
     }
     while (pos < len) {

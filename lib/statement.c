@@ -43,7 +43,7 @@ int qr_statement_open(const uint8_t *bytes, size_t len, qr_statement **out, char
         return QR_NOMEM;
     if (len == 0 || len > QR_MAX_STATEMENT + 128) {
         set_err(err, errlen, "a signed statement must be 1 to %d bytes, this one is %zu",
-                QR_MAX_STATEMENT, len);
+                QR_MAX_STATEMENT + 128, len);
         rc = len ? QR_TOO_LARGE : QR_BAD_STATEMENT;
         goto out;
     }
@@ -53,6 +53,11 @@ int qr_statement_open(const uint8_t *bytes, size_t len, qr_statement **out, char
         goto out;
     }
     const Quorum__SignedStatement *e = s->envelope;
+    /* Exactly the three fields, each once: nothing unsigned may ride along into the log. */
+    if (e->base.n_unknown_fields != 0 || quorum__signed_statement__get_packed_size(e) != len) {
+        set_err(err, errlen, "the signed statement carries bytes outside its three fields");
+        goto out;
+    }
     if (e->signer.len != 32 || e->signature.len != 64 || e->statement.len == 0 ||
         e->statement.len > QR_MAX_STATEMENT) {
         set_err(err, errlen,

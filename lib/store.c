@@ -84,8 +84,55 @@ static const char schema[] =
     "  note TEXT NOT NULL, PRIMARY KEY(forum_id, size)) STRICT, WITHOUT ROWID;"
     "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" SCHEMA_VERSION "');";
 
-/* One pair of append-only triggers per table. */
-static const char *const append_only[] = {"forums", "entries", "hashes", "checkpoints"};
+/* Append-only, per table: no UPDATE, no DELETE, and no INSERT over an existing key (INSERT OR
+ * REPLACE deletes the old row without firing a DELETE trigger). */
+static const struct {
+    const char *table;
+    const char *clash; /* WHERE clause matching a row NEW would replace */
+} append_only[] = {
+    {"forums", "forum = NEW.forum OR id = NEW.id"},
+    {"entries", "forum_id = NEW.forum_id AND (seq = NEW.seq OR stmt_hash = NEW.stmt_hash)"},
+    {"hashes", "forum_id = NEW.forum_id AND level = NEW.level AND idx = NEW.idx"},
+    {"checkpoints", "forum_id = NEW.forum_id AND size = NEW.size"},
+};
+
+static int create_triggers(sqlite3 *db)
+{
+    char sql[1024];
+    for (size_t i = 0; i < sizeof append_only / sizeof *append_only; i++) {
+        const char *t = append_only[i].table;
+        snprintf(sql, sizeof sql,
+                 "CREATE TRIGGER IF NOT EXISTS %s_no_update BEFORE UPDATE ON %s BEGIN "
+                 "SELECT RAISE(ABORT, 'the quorum log is append-only: %s may not be updated');"
+                 "END;"
+                 "CREATE TRIGGER IF NOT EXISTS %s_no_delete BEFORE DELETE ON %s BEGIN "
+                 "SELECT RAISE(ABORT, 'the quorum log is append-only: %s may not be deleted');"
+                 "END;"
+                 "CREATE TRIGGER IF NOT EXISTS %s_no_replace BEFORE INSERT ON %s "
+                 "WHEN EXISTS (SELECT 1 FROM %s WHERE %s) BEGIN "
+                 "SELECT RAISE(ABORT, 'the quorum log is append-only: %s may not be replaced');"
+                 "END;",
+                 t, t, t, t, t, t, t, t, t, append_only[i].clash, t);
+        if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+            return QR_IO;
+    }
+    return QR_OK;
+}
+
+/* A file with tables but no quorum meta table is someone else's database: never touch it. */
+static int foreign_database(sqlite3 *db)
+{
+    sqlite3_stmt *q = NULL;
+    int foreign = 1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT count(*), count(*) FILTER (WHERE name = 'meta') "
+                           "FROM sqlite_master WHERE type = 'table'",
+                           -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        foreign = sqlite3_column_int(q, 0) > 0 && sqlite3_column_int(q, 1) == 0;
+    sqlite3_finalize(q);
+    return foreign;
+}
 
 struct qr_store {
     sqlite3 *db;
@@ -286,6 +333,32 @@ out:
     return rc;
 }
 
+static int has_meta(sqlite3 *db)
+{
+    sqlite3_stmt *q = NULL;
+    int yes = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name = 'meta'", -1, &q,
+                                 NULL) == SQLITE_OK &&
+              sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    return yes;
+}
+
+/* Refuse a file of another schema version before changing anything in it. */
+static int check_version(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+    sqlite3_stmt *q = NULL;
+    int ok = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
+                                &q, NULL) == SQLITE_OK &&
+             sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) &&
+             strcmp((const char *)sqlite3_column_text(q, 0), SCHEMA_VERSION) == 0;
+    sqlite3_finalize(q);
+    if (ok)
+        return QR_OK;
+    set_err(err, errlen, "%s is not a quorum database of schema version %s", path,
+            SCHEMA_VERSION);
+    return QR_BAD_CONFIG;
+}
+
 int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t errlen)
 {
     int rc = QR_IO;
@@ -301,48 +374,28 @@ int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t
     }
     sqlite3_busy_timeout(s->db, 5000);
     if (!(flags & QR_STORE_READONLY)) {
-        if (exec(s, "PRAGMA journal_mode=WAL") || exec(s, "PRAGMA synchronous=FULL") ||
-            exec(s, "PRAGMA foreign_keys=ON") || exec(s, "BEGIN IMMEDIATE") ||
-            exec(s, schema)) {
-            set_err(err, errlen, "cannot initialise database %s: %s", path,
-                    sqlite3_errmsg(s->db));
+        if (exec(s, "BEGIN IMMEDIATE")) {
+            set_err(err, errlen, "cannot open database %s: %s", path, sqlite3_errmsg(s->db));
             goto out;
         }
-        for (size_t i = 0; i < sizeof append_only / sizeof *append_only; i++) {
-            char sql[512];
-            for (int u = 0; u < 2; u++) {
-                snprintf(sql, sizeof sql,
-                         "CREATE TRIGGER IF NOT EXISTS %s_no_%s BEFORE %s ON %s BEGIN "
-                         "SELECT RAISE(ABORT, 'the quorum log is append-only: %s may not be "
-                         "%s'); END;",
-                         append_only[i], u ? "delete" : "update", u ? "DELETE" : "UPDATE",
-                         append_only[i], append_only[i], u ? "deleted" : "updated");
-                if (exec(s, sql)) {
-                    set_err(err, errlen, "cannot create triggers: %s", sqlite3_errmsg(s->db));
-                    goto out;
-                }
-            }
+        if (foreign_database(s->db)) {
+            set_err(err, errlen, "%s is a database but not a quorum one; refusing to change it",
+                    path);
+            rc = QR_BAD_CONFIG;
+            goto out;
         }
-        if (exec(s, "COMMIT")) {
+        if (has_meta(s->db) && (rc = check_version(s->db, path, err, errlen)) != QR_OK)
+            goto out;
+        rc = QR_IO;
+        if (exec(s, schema) || create_triggers(s->db) || exec(s, "COMMIT") ||
+            exec(s, "PRAGMA journal_mode=WAL") || exec(s, "PRAGMA synchronous=FULL")) {
             set_err(err, errlen, "cannot initialise database %s: %s", path,
                     sqlite3_errmsg(s->db));
             goto out;
         }
     }
-    sqlite3_stmt *v = NULL;
-    const char *version = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &v,
-                           NULL) == SQLITE_OK &&
-        sqlite3_step(v) == SQLITE_ROW)
-        version = (const char *)sqlite3_column_text(v, 0);
-    int version_ok = version && strcmp(version, SCHEMA_VERSION) == 0;
-    sqlite3_finalize(v);
-    if (!version_ok) {
-        set_err(err, errlen, "%s is not a quorum database of schema version %s", path,
-                SCHEMA_VERSION);
-        rc = QR_BAD_CONFIG;
+    if ((rc = check_version(s->db, path, err, errlen)) != QR_OK)
         goto out;
-    }
     for (int i = 0; i < Q_COUNT; i++)
         if (sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i],
                                NULL) != SQLITE_OK) {

@@ -193,6 +193,14 @@ int qr_client_call(qr_client *c, Quorum__Request *req, Quorum__Reply **reply)
     return rc;
 }
 
+int qr_client_send_raw(qr_client *c, const void *a, size_t alen, const void *b, size_t blen)
+{
+    if (zmq_send(c->sock, a, alen, b ? ZMQ_SNDMORE : 0) < 0 ||
+        (b && zmq_send(c->sock, b, blen, 0) < 0))
+        return QR_IO;
+    return QR_OK;
+}
+
 int qr_reply_code(const Quorum__Reply *r)
 {
     if (!r->status || !r->status->code)

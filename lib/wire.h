@@ -54,6 +54,8 @@ int qr_client_recv(qr_client *c, Quorum__Reply **reply);
 /* Send and wait for the reply with the same id.  Returns QR_OK if a reply arrived (the reply's
  * own status may still be an error: see qr_reply_code). */
 int qr_client_call(qr_client *c, Quorum__Request *req, Quorum__Reply **reply);
+/* Send one frame (and a second if b is not NULL) exactly as given: for probes and tests. */
+int qr_client_send_raw(qr_client *c, const void *a, size_t alen, const void *b, size_t blen);
 /* The reply's status as a code. */
 int qr_reply_code(const Quorum__Reply *r);
 

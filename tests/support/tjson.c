@@ -104,37 +104,29 @@ static size_t utf8_seq(const unsigned char *s, size_t avail)
 
 static int put_utf8(tj_buf *b, uint32_t cp)
 {
+    static const unsigned char lead[] = {0, 0x00, 0xc0, 0xe0, 0xf0};
+    size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
     unsigned char o[4];
-    size_t n;
-    if (cp < 0x80) {
-        o[0] = (unsigned char)cp, n = 1;
-    } else if (cp < 0x800) {
-        o[0] = (unsigned char)(0xc0 | cp >> 6), n = 2;
-    } else if (cp < 0x10000) {
-        o[0] = (unsigned char)(0xe0 | cp >> 12), n = 3;
-    } else {
-        o[0] = (unsigned char)(0xf0 | cp >> 18), n = 4;
-    }
-    for (size_t i = 1; i < n; i++)
-        o[i] = (unsigned char)(0x80 | ((cp >> (6 * (n - 1 - i))) & 0x3f));
+
+    for (size_t i = n; i-- > 1; cp >>= 6)
+        o[i] = (unsigned char)(0x80 | (cp & 0x3f));
+    o[0] = (unsigned char)(lead[n] | cp);
     return buf_put(b, o, n);
 }
 
 static int hex4(tj_parser *ps, uint32_t *out)
 {
+    static const char digits[] = "0123456789abcdef";
+    const char *d;
     uint32_t v = 0;
+
     if (ps->end - ps->p < 4)
         return -1;
     for (int i = 0; i < 4; i++) {
-        char c = ps->p[i];
-        if (c >= '0' && c <= '9')
-            v = v << 4 | (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v = v << 4 | (uint32_t)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v = v << 4 | (uint32_t)(c - 'A' + 10);
-        else
+        char c = ps->p[i] >= 'A' && ps->p[i] <= 'F' ? (char)(ps->p[i] - 'A' + 'a') : ps->p[i];
+        if (c == '\0' || !(d = strchr(digits, c)))
             return -1;
+        v = v << 4 | (uint32_t)(d - digits);
     }
     ps->p += 4;
     *out = v;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Fixture: start one quorumd on loopback with CURVE on, with an allow-list holding eight load
+# clients' keys and a clerk's; an outsider's key is made but not allowed.
+. "$(dirname "$0")/lib.sh"
+[ -f "$QR_WORK/quorumd.pid" ] && kill -KILL "$(cat "$QR_WORK/quorumd.pid")" 2>/dev/null || true
+rm -rf "$QR_WORK" && mkdir -p "$QR_WORK/keys" "$QUORUM_STATE" && chmod 700 "$QUORUM_STATE"
+cat > "$QUORUM_CONFIG" <<CONF
+endpoint = tcp://127.0.0.1:$QR_PORT
+events = tcp://127.0.0.1:$((QR_PORT + 1))
+server_key = $QUORUM_STATE/quorumd.pub
+key = $QUORUM_STATE/operator.key
+timeout = 20
+CONF
+for i in 0 1 2 3 4 5 6 7; do "$Q" keygen "$QR_WORK/keys/load-$i.key" >/dev/null; done
+"$Q" keygen "$QR_WORK/keys/clerk.key" --name clerk.demo >/dev/null
+"$Q" keygen "$QR_WORK/keys/outsider.key" >/dev/null
+for i in 0 1 2 3 4 5 6 7; do "$Q" key show "$QR_WORK/keys/load-$i.key" | sed -n 's/^allow-list: *//p'; done \
+    > "$QUORUM_STATE/allow.keys"
+setsid "$QD" --state_dir "$QUORUM_STATE" --origin quorum.test \
+    --request_endpoint "tcp://127.0.0.1:$QR_PORT" --event_endpoint "tcp://127.0.0.1:$((QR_PORT + 1))" \
+    > "$QR_WORK/quorumd.log" 2>&1 < /dev/null &
+echo $! > "$QR_WORK/quorumd.pid"
+wait_for 20 "$Q" forums
+pass "quorumd $(cat "$QR_WORK/quorumd.pid") is serving on port $QR_PORT"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Tamper: change one byte of an entry in a copy of the database (triggers dropped).  quorumd
+# refuses to start on it, naming the forum and entry; `quorum verify` of its export fails,
+# naming the entry.  An untouched copy is the control: it starts and verifies.
+. "$(dirname "$0")/lib.sh"
+"$Q" forum charter tamper --name "Tamper forum" --reports-to "Nobody" > /dev/null
+for i in 1 2 3 4; do "$T/qr_probe" submit tamper "p$i" "Tamper me $i" > /dev/null; done
+
+copy_state() { # copy_state DIR FIND REPLACE
+    rm -rf "$1" && mkdir -p "$1" && chmod 700 "$1"
+    cp -p "$QUORUM_STATE/quorumd.key" "$QUORUM_STATE/quorumd.pub" "$QUORUM_STATE/operator.key" "$1/"
+    "$T/qr_tamper" "$QUORUM_STATE/quorumd.db" "$1/quorumd.db" tamper 3 "$2" "$3" > /dev/null
+}
+start_on() { # start_on DIR: run a second daemon on the copy; its exit status
+    local port=$((QR_PORT + 2))
+    set +e
+    timeout 20 "$QD" --state_dir "$1" --origin quorum.test --request_endpoint "tcp://127.0.0.1:$port" \
+        --event_endpoint "tcp://127.0.0.1:$((port + 1))" > "$1/log" 2>&1 &
+    local pid=$!
+    # the control keeps running: give it time to pass its checks, then stop it
+    for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; grep -q "ready:" "$1/log" && break; sleep 0.1; done
+    kill -TERM $pid 2>/dev/null; wait $pid; local rc=$?
+    set -e
+    return $rc
+}
+
+copy_state "$QR_WORK/good" - -
+start_on "$QR_WORK/good" || fail "quorumd would not start on an untouched copy: $(cat "$QR_WORK/good/log")"
+grep -q "ready:" "$QR_WORK/good/log" || fail "the control did not become ready"
+"$Q" --db "$QR_WORK/good/quorumd.db" export tamper > "$QR_WORK/good.export"
+"$Q" verify "$QR_WORK/good.export" > /dev/null || fail "the untouched export does not verify"
+pass "control: an untouched copy starts and verifies"
+
+copy_state "$QR_WORK/bad" "Tamper me 3" "Tamper me 9"
+if start_on "$QR_WORK/bad"; then fail "quorumd started on a tampered database"; fi
+grep -q "ready:" "$QR_WORK/bad/log" && fail "quorumd became ready on a tampered database"
+grep -q "forum tamper: entry 3's bytes do not match" "$QR_WORK/bad/log" || fail "refusal does not name the entry: $(cat "$QR_WORK/bad/log")"
+grep -q "refusing to start" "$QR_WORK/bad/log" || fail "no refusal message"
+pass "quorumd refuses to start on the tampered copy, naming forum tamper entry 3"
+
+"$Q" --db "$QR_WORK/bad/quorumd.db" export tamper > "$QR_WORK/bad.export"
+set +e; out=$("$Q" verify "$QR_WORK/bad.export"); rc=$?; set -e
+[ $rc -eq 1 ] || fail "verify of the tampered export exited $rc"
+echo "$out" | grep -q "^FAIL  entry 3: the statement's signature does not verify" || fail "verify did not name entry 3: $out"
+echo "$out" | grep -q "^NOT VERIFIED" || fail "no verdict: $out"
+pass "verify of its export fails, naming entry 3"

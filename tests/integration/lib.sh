@@ -1,0 +1,32 @@
+# Shared by the integration tests: where things are, and bounded waits.
+# CTest sets QR_BIN (build directory), QR_WORK (this fixture's work directory) and QR_PORT.
+set -euo pipefail
+: "${QR_BIN:?}" "${QR_WORK:?}" "${QR_PORT:?}"
+export QUORUM_STATE="$QR_WORK/state"
+export QUORUM_CONFIG="$QR_WORK/client.conf"
+Q="$QR_BIN/quorum"
+QD="$QR_BIN/quorumd"
+T="$QR_BIN/tests"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+
+# expect_exit STATUS command...: run it and require that exit status.
+expect_exit() {
+    local want=$1; shift
+    set +e; "$@"; local got=$?; set -e
+    [ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want"
+}
+
+# output_of command...: its stdout and stderr, whatever its exit status.
+output_of() { "$@" 2>&1 || true; }
+
+# wait_for SECONDS command...: retry until it succeeds, or fail after SECONDS.
+wait_for() {
+    local limit=$1; shift
+    local end=$((SECONDS + limit))
+    until "$@" >/dev/null 2>&1; do
+        [ $SECONDS -lt $end ] || fail "timed out after ${limit}s waiting for: $*"
+        sleep 0.1
+    done
+}
