@@ -51,6 +51,32 @@ typedef enum {
     QR_NOMEM,
     QR_INTERNAL,
     QR_USAGE,         /* bad command-line use */
+
+    /* Refusals by the rulebook (lib/rules.h), one per rule of DESIGN.md. */
+    QR_CLOCK_SKEW,                /* signed-at too far from the daemon's clock */
+    QR_DUPLICATE_ID,              /* an identifier already used in this forum */
+    QR_NOT_A_MEMBER,              /* organisation or person not a member */
+    QR_NO_DELEGATION,
+    QR_DELEGATION_EXPIRED,
+    QR_DELEGATION_REVOKED,
+    QR_OUT_OF_SCOPE,
+    QR_OVER_FINANCIAL_LIMIT,
+    QR_RESERVED_MATTER,
+    QR_NED_CANNOT_BIND,
+    QR_DELEGATE_NOT_DIRECTOR,     /* foundation trust delegating outside its directors */
+    QR_ASSOCIATE_CANNOT_VOTE,
+    QR_NOT_PRESENT,
+    QR_INQUORATE,
+    QR_MEETING_NOT_OPEN,
+    QR_MEETING_ALREADY_OPEN,
+    QR_PROPOSAL_CLOSED,
+    QR_REASONS_REQUIRED,
+    QR_OUTCOME_MISMATCH,
+    QR_NOT_A_RECOMMENDATION,      /* ratifying a decision of a forum that does not recommend */
+    QR_NOT_UNDER_DELEGATION,      /* overturning what was not decided under delegation */
+    QR_ALREADY_DECIDED,           /* a board deciding the same thing twice */
+    QR_ACTION_NEEDS_OWNER,
+    QR_CHARTER_NEEDS_RELATIONSHIP,
     QR_CODE_COUNT
 } qr_code;
 

@@ -11,13 +11,13 @@
  * key, and a plain Ed25519 signature over the same bytes (without the domain string) must not
  * pass as a statement signature.
  */
+#include "check.h"
 #include "keys.h"
 #include "note.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,43 +25,6 @@
 #include <unistd.h>
 
 #include <sodium.h>
-
-static int passed, failed;
-
-static void check(int ok, int line, const char *fmt, ...) QR_PRINTF(3, 4);
-static void check(int ok, int line, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL test_keys.c:%d: ", line);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-}
-#define CHECK(ok, ...) check((ok), __LINE__, __VA_ARGS__)
-
-static void check_rc(int got, int want, int line, const char *what)
-{
-    check(got == want, line, "%s: got %s, want %s", what, qr_code_name(got), qr_code_name(want));
-}
-#define CHECK_RC(got, want, what) check_rc((got), (want), __LINE__, (what))
-
-/* A loop of many probes counts once if clean, and once per probe that went wrong. */
-static void tally(int bad, int line, const char *what)
-{
-    if (bad == 0) {
-        passed++;
-        return;
-    }
-    failed += bad;
-    printf("FAIL test_keys.c:%d: %s: %d probe(s) went wrong\n", line, what, bad);
-}
 
 static char tmpdir[] = "/tmp/test_keys.XXXXXX";
 
@@ -576,6 +539,7 @@ static void test_vkey(void)
 int main(int argc, char **argv)
 {
     (void)argc, (void)argv;
+    t_begin("test_keys");
     if (sodium_init() < 0) {
         fprintf(stderr, "test_keys: sodium_init failed\n");
         return 2;
@@ -590,6 +554,5 @@ int main(int argc, char **argv)
     test_signatures();
     test_vkey();
     nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-    printf("test_keys: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return t_end();
 }

@@ -5,13 +5,13 @@
  *
  * Usage: test_merkle VECTORS_DIR      (the shared vectors, e.g. ../shared/vectors)
  */
+#include "check.h"
 #include "merkle.h"
 #include "tjson.h"
 
 #include <dirent.h>
 #include <inttypes.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,36 +20,6 @@
 #define SKIPPED_VECTOR "merkle/consistency/additional/sizes-are-equal-one-and-proof-is-empty.json"
 #define MIN_VECTORS 190
 #define MAX_READS (2 * 64)
-
-static unsigned long passed, failed;
-
-static QR_PRINTF(2, 3) int check(int ok, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (ok) {
-        passed++;
-        return 1;
-    }
-    failed++;
-    fputs("FAIL: ", stdout);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    return 0;
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-
-    if (!p) {
-        fprintf(stderr, "test_merkle: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
 
 static int same(const uint8_t a[QR_HASH_LEN], const uint8_t b[QR_HASH_LEN])
 {
@@ -68,7 +38,7 @@ static void store_init(mem_store *s, uint64_t max_leaves)
     memset(s, 0, sizeof *s);
     for (unsigned l = 0; l < 64 && (max_leaves >> l) > 0; l++) {
         s->cap[l] = max_leaves >> l;
-        s->level[l] = xmalloc(s->cap[l] * QR_HASH_LEN);
+        s->level[l] = t_xmalloc(s->cap[l] * QR_HASH_LEN);
     }
 }
 
@@ -237,7 +207,7 @@ static void walk(const char *dir, path_list *out)
     struct dirent *e;
 
     if (!d) {
-        check(0, "cannot open %s", dir);
+        CHECK(0, "cannot open %s", dir);
         return;
     }
     while ((e = readdir(d)) != NULL) {
@@ -247,7 +217,7 @@ static void walk(const char *dir, path_list *out)
 
         if (e->d_name[0] == '.')
             continue;
-        p = xmalloc(strlen(dir) + len + 2);
+        p = t_xmalloc(strlen(dir) + len + 2);
         sprintf(p, "%s/%s", dir, e->d_name);
         if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
             walk(p, out);
@@ -343,10 +313,10 @@ static void judge(const char *rel, const tj_value *doc, int hashes_ok, int rc, i
     const char *desc = tj_str(doc, "desc") ? tj_str(doc, "desc") : "?";
 
     if (want_err)
-        check(rc == QR_BAD_PROOF || rc == QR_OUT_OF_RANGE, "%s (%s): must fail, got %s", rel, desc,
+        CHECK(rc == QR_BAD_PROOF || rc == QR_OUT_OF_RANGE, "%s (%s): must fail, got %s", rel, desc,
               qr_code_name(rc));
     else
-        check(rc == QR_OK, "%s (%s): must verify, got %s", rel, desc,
+        CHECK(rc == QR_OK, "%s (%s): must verify, got %s", rel, desc,
               hashes_ok ? qr_code_name(rc) : "a hash that is not 32 bytes");
 }
 
@@ -359,7 +329,7 @@ static void run_inclusion(const char *rel, const tj_value *doc)
 
     if (!get_u64(doc, "leafIdx", &index) || !get_u64(doc, "treeSize", &size) ||
         !get_bool(doc, "wantErr", &want_err)) {
-        check(0, "%s: malformed vector", rel);
+        CHECK(0, "%s: malformed vector", rel);
         return;
     }
     ok = b64_hash(tj_get(doc, "root"), root) & b64_hash(tj_get(doc, "leafHash"), leaf) &
@@ -378,7 +348,7 @@ static void run_consistency(const char *rel, const tj_value *doc)
 
     if (!get_u64(doc, "size1", &size1) || !get_u64(doc, "size2", &size2) ||
         !get_bool(doc, "wantErr", &want_err)) {
-        check(0, "%s: malformed vector", rel);
+        CHECK(0, "%s: malformed vector", rel);
         return;
     }
     ok = b64_hash(tj_get(doc, "root1"), root1) & b64_hash(tj_get(doc, "root2"), root2) &
@@ -395,7 +365,7 @@ static void test_vectors(const char *dir)
 
     for (int k = 0; k < 2; k++) {
         path_list list = {NULL, 0, 0};
-        char *top = xmalloc(strlen(dir) + 32);
+        char *top = t_xmalloc(strlen(dir) + 32);
 
         sprintf(top, "%s/merkle/%s", dir, kinds[k]);
         walk(top, &list);
@@ -410,7 +380,7 @@ static void test_vectors(const char *dir)
                 printf("SKIP: %s: its roots are 12 bytes, which fixed 32-byte hashes cannot "
                        "express\n",
                        rel);
-            } else if (check((doc = tj_parse_file(list.path[i])) != NULL, "%s: unreadable", rel)) {
+            } else if (CHECK((doc = tj_parse_file(list.path[i])) != NULL, "%s: unreadable", rel)) {
                 (k == 0 ? run_inclusion : run_consistency)(rel, doc);
                 tj_free(doc);
             }
@@ -419,7 +389,7 @@ static void test_vectors(const char *dir)
         free(list.path);
         free(top);
     }
-    check(found >= MIN_VECTORS, "found %zu proof vectors under %s/merkle, expected at least %d",
+    CHECK(found >= MIN_VECTORS, "found %zu proof vectors under %s/merkle, expected at least %d",
           found, dir, MIN_VECTORS);
 }
 
@@ -434,7 +404,7 @@ static int hex_bytes(const char *hex, uint8_t *out, size_t max, size_t *len)
 
 static void test_tree_heads(const char *dir)
 {
-    char *path = xmalloc(strlen(dir) + 32);
+    char *path = t_xmalloc(strlen(dir) + 32);
     const tj_value *leaves, *roots;
     qr_merkle_frontier f, g;
     uint8_t want[9][QR_HASH_LEN], got[QR_HASH_LEN];
@@ -447,7 +417,7 @@ static void test_tree_heads(const char *dir)
     free(path);
     leaves = tj_get(doc, "leaves");
     roots = tj_get(doc, "roots");
-    if (!check(doc && leaves && leaves->type == TJ_ARRAY && leaves->n == 8 && roots &&
+    if (!CHECK(doc && leaves && leaves->type == TJ_ARRAY && leaves->n == 8 && roots &&
                    roots->type == TJ_OBJECT,
                "tree-heads.json: missing or malformed")) {
         tj_free(doc);
@@ -456,7 +426,7 @@ static void test_tree_heads(const char *dir)
     for (int n = 0; n <= 8; n++) {
         size_t len;
         snprintf(key, sizeof key, "%d", n);
-        if (!check(hex_bytes(tj_str(roots, key), want[n], QR_HASH_LEN, &len) && len == QR_HASH_LEN,
+        if (!CHECK(hex_bytes(tj_str(roots, key), want[n], QR_HASH_LEN, &len) && len == QR_HASH_LEN,
                    "tree-heads.json: root %d malformed", n)) {
             tj_free(doc);
             return;
@@ -469,27 +439,27 @@ static void test_tree_heads(const char *dir)
         size_t len;
 
         qr_merkle_frontier_root(&f, got);
-        check(same(got, want[n]), "tree head %d: frontier root differs", n);
+        CHECK(same(got, want[n]), "tree head %d: frontier root differs", n);
         if (n == 8)
             break;
-        if (!check(leaves->items[n]->type == TJ_STRING &&
+        if (!CHECK(leaves->items[n]->type == TJ_STRING &&
                        hex_bytes(leaves->items[n]->string, entry, sizeof entry, &len),
                    "tree-heads.json: leaf %d malformed", n))
             break;
         qr_merkle_leaf_hash(entry, len, leaf);
-        check(qr_merkle_frontier_append(&f, leaf, store_write, &s) == QR_OK,
+        CHECK(qr_merkle_frontier_append(&f, leaf, store_write, &s) == QR_OK,
               "tree head %d: append failed", n + 1);
     }
     for (uint64_t n = 0; n <= 8; n++) {
-        check(qr_merkle_tree_hash(n, store_read, &s, got) == QR_OK && same(got, want[n]),
+        CHECK(qr_merkle_tree_hash(n, store_read, &s, got) == QR_OK && same(got, want[n]),
               "tree head %" PRIu64 ": tree hash from stored hashes differs", n);
-        check(qr_merkle_frontier_load(&g, n, store_read, &s) == QR_OK && g.size == n,
+        CHECK(qr_merkle_frontier_load(&g, n, store_read, &s) == QR_OK && g.size == n,
               "tree head %" PRIu64 ": frontier load failed", n);
         qr_merkle_frontier_root(&g, got);
-        check(same(got, want[n]), "tree head %" PRIu64 ": loaded frontier root differs", n);
+        CHECK(same(got, want[n]), "tree head %" PRIu64 ": loaded frontier root differs", n);
     }
     qr_merkle_empty_root(got);
-    check(same(got, want[0]), "empty root differs from SHA-256 of nothing");
+    CHECK(same(got, want[0]), "empty root differs from SHA-256 of nothing");
     store_free(&s);
     tj_free(doc);
 }
@@ -506,58 +476,58 @@ static void test_edges(void)
     memset(a, 0xaa, sizeof a);
     memset(b, 0xbb, sizeof b);
     memset(&p, 0, sizeof p);
-    check(qr_merkle_verify_inclusion(0, 0, a, &p, a) == QR_OUT_OF_RANGE, "index 0 of size 0");
-    check(qr_merkle_verify_inclusion(5, 5, a, &p, a) == QR_OUT_OF_RANGE, "index == size");
-    check(qr_merkle_verify_inclusion(0, 1, a, &p, a) == QR_OK, "single leaf is its own root");
-    check(qr_merkle_verify_inclusion(0, 1, a, &p, b) == QR_BAD_PROOF, "single leaf, wrong root");
+    CHECK(qr_merkle_verify_inclusion(0, 0, a, &p, a) == QR_OUT_OF_RANGE, "index 0 of size 0");
+    CHECK(qr_merkle_verify_inclusion(5, 5, a, &p, a) == QR_OUT_OF_RANGE, "index == size");
+    CHECK(qr_merkle_verify_inclusion(0, 1, a, &p, a) == QR_OK, "single leaf is its own root");
+    CHECK(qr_merkle_verify_inclusion(0, 1, a, &p, b) == QR_BAD_PROOF, "single leaf, wrong root");
     p.n = QR_MERKLE_MAX_PROOF + 1;
-    check(qr_merkle_verify_inclusion(0, 2, a, &p, a) == QR_BAD_PROOF, "over-long proof");
-    check(qr_merkle_verify_consistency(1, 2, a, b, &p) == QR_BAD_PROOF, "over-long proof");
+    CHECK(qr_merkle_verify_inclusion(0, 2, a, &p, a) == QR_BAD_PROOF, "over-long proof");
+    CHECK(qr_merkle_verify_consistency(1, 2, a, b, &p) == QR_BAD_PROOF, "over-long proof");
     p.n = 0;
-    check(qr_merkle_verify_consistency(0, 0, a, a, &p) == QR_OUT_OF_RANGE, "consistency 0 -> 0");
-    check(qr_merkle_verify_consistency(0, 3, a, b, &p) == QR_OUT_OF_RANGE, "consistency 0 -> 3");
-    check(qr_merkle_verify_consistency(4, 3, a, b, &p) == QR_OUT_OF_RANGE, "consistency 4 -> 3");
-    check(qr_merkle_verify_consistency(3, 3, a, a, &p) == QR_OK, "equal sizes, equal roots");
-    check(qr_merkle_verify_consistency(3, 3, a, b, &p) == QR_BAD_PROOF, "equal sizes, two roots");
-    check(qr_merkle_verify_consistency(3, 4, a, b, &p) == QR_BAD_PROOF, "empty proof 3 -> 4");
+    CHECK(qr_merkle_verify_consistency(0, 0, a, a, &p) == QR_OUT_OF_RANGE, "consistency 0 -> 0");
+    CHECK(qr_merkle_verify_consistency(0, 3, a, b, &p) == QR_OUT_OF_RANGE, "consistency 0 -> 3");
+    CHECK(qr_merkle_verify_consistency(4, 3, a, b, &p) == QR_OUT_OF_RANGE, "consistency 4 -> 3");
+    CHECK(qr_merkle_verify_consistency(3, 3, a, a, &p) == QR_OK, "equal sizes, equal roots");
+    CHECK(qr_merkle_verify_consistency(3, 3, a, b, &p) == QR_BAD_PROOF, "equal sizes, two roots");
+    CHECK(qr_merkle_verify_consistency(3, 4, a, b, &p) == QR_BAD_PROOF, "empty proof 3 -> 4");
     p.n = 1;
     memcpy(p.hash[0], a, QR_HASH_LEN);
-    check(qr_merkle_verify_consistency(3, 3, a, a, &p) == QR_BAD_PROOF, "equal sizes, a proof");
+    CHECK(qr_merkle_verify_consistency(3, 3, a, a, &p) == QR_BAD_PROOF, "equal sizes, a proof");
 
     store_init(&s, 16);
     qr_merkle_frontier_init(&f);
     for (uint64_t i = 0; i < 7; i++) {
         ref_leaf(i, a);
-        check(qr_merkle_frontier_append(&f, a, store_write, &s) == QR_OK, "append %" PRIu64, i);
+        CHECK(qr_merkle_frontier_append(&f, a, store_write, &s) == QR_OK, "append %" PRIu64, i);
     }
-    check(qr_merkle_inclusion_proof(0, 0, store_read, &s, &p) == QR_OUT_OF_RANGE, "proof in 0");
-    check(qr_merkle_inclusion_proof(7, 7, store_read, &s, &p) == QR_OUT_OF_RANGE, "index 7 of 7");
-    check(qr_merkle_consistency_proof(0, 5, store_read, &s, &p) == QR_OUT_OF_RANGE, "0 -> 5");
-    check(qr_merkle_consistency_proof(6, 5, store_read, &s, &p) == QR_OUT_OF_RANGE, "6 -> 5");
+    CHECK(qr_merkle_inclusion_proof(0, 0, store_read, &s, &p) == QR_OUT_OF_RANGE, "proof in 0");
+    CHECK(qr_merkle_inclusion_proof(7, 7, store_read, &s, &p) == QR_OUT_OF_RANGE, "index 7 of 7");
+    CHECK(qr_merkle_consistency_proof(0, 5, store_read, &s, &p) == QR_OUT_OF_RANGE, "0 -> 5");
+    CHECK(qr_merkle_consistency_proof(6, 5, store_read, &s, &p) == QR_OUT_OF_RANGE, "6 -> 5");
     /* Sizes beyond the store must fail, not produce proofs for leaves that do not exist. */
-    check(qr_merkle_tree_hash(8, store_read, &s, a) != QR_OK, "tree hash of 8 with 7 stored");
-    check(qr_merkle_frontier_load(&before, 8, store_read, &s) != QR_OK, "load 8 with 7 stored");
-    check(qr_merkle_inclusion_proof(7, 8, store_read, &s, &p) != QR_OK && p.n == 0,
+    CHECK(qr_merkle_tree_hash(8, store_read, &s, a) != QR_OK, "tree hash of 8 with 7 stored");
+    CHECK(qr_merkle_frontier_load(&before, 8, store_read, &s) != QR_OK, "load 8 with 7 stored");
+    CHECK(qr_merkle_inclusion_proof(7, 8, store_read, &s, &p) != QR_OK && p.n == 0,
           "proof for leaf 7 with 7 stored");
-    check(qr_merkle_inclusion_proof(2, 8, store_read, &s, &p) != QR_OK, "proof in 8, 7 stored");
-    check(qr_merkle_consistency_proof(3, 8, store_read, &s, &p) != QR_OK, "3 -> 8, 7 stored");
-    check(qr_merkle_consistency_proof(8, 8, store_read, &s, &p) != QR_OK, "8 -> 8, 7 stored");
-    check(qr_merkle_consistency_proof(7, 7, store_read, &s, &p) == QR_OK && p.n == 0, "7 -> 7");
+    CHECK(qr_merkle_inclusion_proof(2, 8, store_read, &s, &p) != QR_OK, "proof in 8, 7 stored");
+    CHECK(qr_merkle_consistency_proof(3, 8, store_read, &s, &p) != QR_OK, "3 -> 8, 7 stored");
+    CHECK(qr_merkle_consistency_proof(8, 8, store_read, &s, &p) != QR_OK, "8 -> 8, 7 stored");
+    CHECK(qr_merkle_consistency_proof(7, 7, store_read, &s, &p) == QR_OK && p.n == 0, "7 -> 7");
 
     /* An append whose store fails leaves the frontier as it was. */
     before = f;
     ref_leaf(7, a);
-    check(qr_merkle_frontier_append(&f, a, refuse_write, NULL) == QR_IO, "append, store fails");
-    check(f.size == before.size && f.n == before.n &&
+    CHECK(qr_merkle_frontier_append(&f, a, refuse_write, NULL) == QR_IO, "append, store fails");
+    CHECK(f.size == before.size && f.n == before.n &&
               memcmp(f.hash, before.hash, f.n * QR_HASH_LEN) == 0,
           "failed append changed the frontier");
-    check(qr_merkle_frontier_append(&f, a, NULL, NULL) == QR_OK && f.size == 8 && f.n == 1,
+    CHECK(qr_merkle_frontier_append(&f, a, NULL, NULL) == QR_OK && f.size == 8 && f.n == 1,
           "append without a store");
     f.size = 3;
-    check(qr_merkle_frontier_append(&f, a, NULL, NULL) == QR_INTERNAL, "append, frontier corrupt");
+    CHECK(qr_merkle_frontier_append(&f, a, NULL, NULL) == QR_INTERNAL, "append, frontier corrupt");
     f.size = UINT64_MAX;
     f.n = 64;
-    check(qr_merkle_frontier_append(&f, a, NULL, NULL) == QR_OUT_OF_RANGE, "append to a full tree");
+    CHECK(qr_merkle_frontier_append(&f, a, NULL, NULL) == QR_OUT_OF_RANGE, "append to a full tree");
     store_free(&s);
 }
 
@@ -587,36 +557,36 @@ static void prop_inclusion(const tree *t, uint64_t i, uint64_t n, const uint8_t 
     want.n = 0;
     ref_path(i, t->leaf, n, &want);
     rc = qr_merkle_inclusion_proof(i, n, store_read, t->s, &got);
-    if (!check(rc == QR_OK && same_proof(&got, &want), "inclusion %" PRIu64 " in %" PRIu64 ": %s",
+    if (!CHECK(rc == QR_OK && same_proof(&got, &want), "inclusion %" PRIu64 " in %" PRIu64 ": %s",
                i, n, rc == QR_OK ? "differs from the reference" : qr_code_name(rc)))
         return;
-    check(qr_merkle_verify_inclusion(i, n, t->leaf[i], &got, root) == QR_OK,
+    CHECK(qr_merkle_verify_inclusion(i, n, t->leaf[i], &got, root) == QR_OK,
           "inclusion %" PRIu64 " in %" PRIu64 ": does not verify", i, n);
     for (size_t j = 0; j < got.n; j++) {
         bad = got;
         bad.hash[j][(i + j) % QR_HASH_LEN] ^= (uint8_t)(1u << (j % 8));
-        check(qr_merkle_verify_inclusion(i, n, t->leaf[i], &bad, root) == QR_BAD_PROOF,
+        CHECK(qr_merkle_verify_inclusion(i, n, t->leaf[i], &bad, root) == QR_BAD_PROOF,
               "inclusion %" PRIu64 " in %" PRIu64 ": flipped bit in [%zu] verifies", i, n, j);
         bad = got;
         drop(&bad, j);
-        check(qr_merkle_verify_inclusion(i, n, t->leaf[i], &bad, root) == QR_BAD_PROOF,
+        CHECK(qr_merkle_verify_inclusion(i, n, t->leaf[i], &bad, root) == QR_BAD_PROOF,
               "inclusion %" PRIu64 " in %" PRIu64 ": proof without [%zu] verifies", i, n, j);
     }
     /* An extra hash must be refused, not folded into a root one level up. */
     bad = got;
     ref_append(&bad, root);
     ref_node(root, root, up);
-    check(qr_merkle_verify_inclusion(i, n, t->leaf[i], &bad, root) == QR_BAD_PROOF &&
+    CHECK(qr_merkle_verify_inclusion(i, n, t->leaf[i], &bad, root) == QR_BAD_PROOF &&
               qr_merkle_verify_inclusion(i, n, t->leaf[i], &bad, up) == QR_BAD_PROOF,
           "inclusion %" PRIu64 " in %" PRIu64 ": proof with an extra hash verifies", i, n);
     if (i + 1 < n)
-        check(qr_merkle_verify_inclusion(i + 1, n, t->leaf[i], &got, root) == QR_BAD_PROOF,
+        CHECK(qr_merkle_verify_inclusion(i + 1, n, t->leaf[i], &got, root) == QR_BAD_PROOF,
               "inclusion %" PRIu64 " in %" PRIu64 ": verifies as index %" PRIu64, i, n, i + 1);
     if (i > 0)
-        check(qr_merkle_verify_inclusion(i - 1, n, t->leaf[i], &got, root) == QR_BAD_PROOF,
+        CHECK(qr_merkle_verify_inclusion(i - 1, n, t->leaf[i], &got, root) == QR_BAD_PROOF,
               "inclusion %" PRIu64 " in %" PRIu64 ": verifies as index %" PRIu64, i, n, i - 1);
     if (n > 1)
-        check(qr_merkle_verify_inclusion(i, n, t->leaf[(i + 1) % n], &got, root) == QR_BAD_PROOF,
+        CHECK(qr_merkle_verify_inclusion(i, n, t->leaf[(i + 1) % n], &got, root) == QR_BAD_PROOF,
               "inclusion %" PRIu64 " in %" PRIu64 ": verifies another leaf", i, n);
 }
 
@@ -631,33 +601,33 @@ static void prop_consistency(const tree *t, uint64_t m, uint64_t n,
     want.n = 0;
     ref_subproof(m, t->leaf, n, 1, &want);
     rc = qr_merkle_consistency_proof(m, n, store_read, t->s, &got);
-    if (!check(rc == QR_OK && same_proof(&got, &want), "consistency %" PRIu64 " -> %" PRIu64 ": %s",
+    if (!CHECK(rc == QR_OK && same_proof(&got, &want), "consistency %" PRIu64 " -> %" PRIu64 ": %s",
                m, n, rc == QR_OK ? "differs from the reference" : qr_code_name(rc)))
         return;
-    check(qr_merkle_verify_consistency(m, n, old_root, new_root, &got) == QR_OK,
+    CHECK(qr_merkle_verify_consistency(m, n, old_root, new_root, &got) == QR_OK,
           "consistency %" PRIu64 " -> %" PRIu64 ": does not verify", m, n);
     for (size_t j = 0; j < got.n; j++) {
         bad = got;
         bad.hash[j][(m + j) % QR_HASH_LEN] ^= (uint8_t)(1u << (j % 8));
-        check(qr_merkle_verify_consistency(m, n, old_root, new_root, &bad) == QR_BAD_PROOF,
+        CHECK(qr_merkle_verify_consistency(m, n, old_root, new_root, &bad) == QR_BAD_PROOF,
               "consistency %" PRIu64 " -> %" PRIu64 ": flipped bit in [%zu] verifies", m, n, j);
         bad = got;
         drop(&bad, j);
-        check(qr_merkle_verify_consistency(m, n, old_root, new_root, &bad) == QR_BAD_PROOF,
+        CHECK(qr_merkle_verify_consistency(m, n, old_root, new_root, &bad) == QR_BAD_PROOF,
               "consistency %" PRIu64 " -> %" PRIu64 ": proof without [%zu] verifies", m, n, j);
     }
     bad = got;
     ref_append(&bad, new_root);
     ref_node(new_root, old_root, up_old);
     ref_node(new_root, new_root, up_new);
-    check(qr_merkle_verify_consistency(m, n, old_root, new_root, &bad) == QR_BAD_PROOF &&
+    CHECK(qr_merkle_verify_consistency(m, n, old_root, new_root, &bad) == QR_BAD_PROOF &&
               qr_merkle_verify_consistency(m, n, up_old, up_new, &bad) == QR_BAD_PROOF,
           "consistency %" PRIu64 " -> %" PRIu64 ": proof with an extra hash verifies", m, n);
     memcpy(wrong, old_root, QR_HASH_LEN);
     wrong[0] ^= 1;
-    check(qr_merkle_verify_consistency(m, n, wrong, new_root, &got) == QR_BAD_PROOF,
+    CHECK(qr_merkle_verify_consistency(m, n, wrong, new_root, &got) == QR_BAD_PROOF,
           "consistency %" PRIu64 " -> %" PRIu64 ": verifies a wrong old root", m, n);
-    check(qr_merkle_verify_consistency(m, n, old_root, wrong, &got) == QR_BAD_PROOF,
+    CHECK(qr_merkle_verify_consistency(m, n, old_root, wrong, &got) == QR_BAD_PROOF,
           "consistency %" PRIu64 " -> %" PRIu64 ": verifies a wrong new root", m, n);
 }
 
@@ -671,22 +641,22 @@ static void prop_root(const tree *t, const qr_merkle_frontier *f, uint64_t n,
     ref_mth(t->leaf, n, want);
     if (f) {
         qr_merkle_frontier_root(f, got);
-        check(same(got, want), "size %" PRIu64 ": frontier root differs", n);
+        CHECK(same(got, want), "size %" PRIu64 ": frontier root differs", n);
     }
-    check(qr_merkle_frontier_load(&g, n, store_read, t->s) == QR_OK, "size %" PRIu64 ": load", n);
+    CHECK(qr_merkle_frontier_load(&g, n, store_read, t->s) == QR_OK, "size %" PRIu64 ": load", n);
     qr_merkle_frontier_root(&g, got);
-    check(same(got, want), "size %" PRIu64 ": loaded frontier root differs", n);
-    check(!f || (g.n == f->n && memcmp(g.hash, f->hash, g.n * QR_HASH_LEN) == 0),
+    CHECK(same(got, want), "size %" PRIu64 ": loaded frontier root differs", n);
+    CHECK(!f || (g.n == f->n && memcmp(g.hash, f->hash, g.n * QR_HASH_LEN) == 0),
           "size %" PRIu64 ": loaded frontier differs from the appended one", n);
-    check(qr_merkle_tree_hash(n, store_read, t->s, got) == QR_OK && same(got, want),
+    CHECK(qr_merkle_tree_hash(n, store_read, t->s, got) == QR_OK && same(got, want),
           "size %" PRIu64 ": tree hash differs", n);
 }
 
 static void test_properties(void)
 {
     enum { SMALL = 130, BIG = 5000, SIZES = 24, PICKS = 12 };
-    uint8_t(*leaf)[QR_HASH_LEN] = xmalloc(BIG * sizeof *leaf);
-    uint8_t(*root)[QR_HASH_LEN] = xmalloc((SMALL + 1) * sizeof *root);
+    uint8_t(*leaf)[QR_HASH_LEN] = t_xmalloc(BIG * sizeof *leaf);
+    uint8_t(*root)[QR_HASH_LEN] = t_xmalloc((SMALL + 1) * sizeof *root);
     qr_merkle_frontier f;
     mem_store s;
     tree t = {&s, (const uint8_t(*)[QR_HASH_LEN])leaf};
@@ -695,7 +665,7 @@ static void test_properties(void)
     qr_merkle_frontier_init(&f);
     for (uint64_t n = 1; n <= BIG; n++) {
         ref_leaf(n - 1, leaf[n - 1]);
-        check(qr_merkle_frontier_append(&f, leaf[n - 1], store_write, &s) == QR_OK && f.size == n,
+        CHECK(qr_merkle_frontier_append(&f, leaf[n - 1], store_write, &s) == QR_OK && f.size == n,
               "append leaf %" PRIu64, n - 1);
         if (n <= SMALL)
             prop_root(&t, &f, n, root[n]);
@@ -741,7 +711,7 @@ static void test_read_counts(void)
     for (uint64_t i = 0; i < big; i++) {
         ref_leaf(i, h);
         if (qr_merkle_frontier_append(&f, h, store_write, &s) != QR_OK) {
-            check(0, "append leaf %" PRIu64 " of the large tree", i);
+            CHECK(0, "append leaf %" PRIu64 " of the large tree", i);
             store_free(&s);
             return;
         }
@@ -752,27 +722,27 @@ static void test_read_counts(void)
         qr_merkle_proof p;
 
         s.reads = 0;
-        check(qr_merkle_tree_hash(n, store_read, &s, root) == QR_OK && s.reads <= 64,
+        CHECK(qr_merkle_tree_hash(n, store_read, &s, root) == QR_OK && s.reads <= 64,
               "tree hash of %" PRIu64 ": %lu reads", n, s.reads);
         for (int j = 0; j < 24; j++) {
             uint64_t i = j == 0 ? 0 : j == 1 ? n - 1 : j == 2 ? n / 2 : rnd(n);
             uint64_t m = j == 0 ? 1 : j == 1 ? n - 1 : j == 2 ? n / 2 : 1 + rnd(n);
 
             s.reads = 0;
-            check(qr_merkle_inclusion_proof(i, n, store_read, &s, &p) == QR_OK &&
+            CHECK(qr_merkle_inclusion_proof(i, n, store_read, &s, &p) == QR_OK &&
                       s.reads <= MAX_READS,
                   "inclusion %" PRIu64 " in %" PRIu64 ": %lu reads", i, n, s.reads);
             most = s.reads > most ? s.reads : most;
             ref_leaf(i, leaf);
-            check(qr_merkle_verify_inclusion(i, n, leaf, &p, root) == QR_OK,
+            CHECK(qr_merkle_verify_inclusion(i, n, leaf, &p, root) == QR_OK,
                   "inclusion %" PRIu64 " in %" PRIu64 ": does not verify", i, n);
 
             s.reads = 0;
-            check(qr_merkle_consistency_proof(m, n, store_read, &s, &p) == QR_OK &&
+            CHECK(qr_merkle_consistency_proof(m, n, store_read, &s, &p) == QR_OK &&
                       s.reads <= MAX_READS,
                   "consistency %" PRIu64 " -> %" PRIu64 ": %lu reads", m, n, s.reads);
             most = s.reads > most ? s.reads : most;
-            check(qr_merkle_tree_hash(m, store_read, &s, old_root) == QR_OK &&
+            CHECK(qr_merkle_tree_hash(m, store_read, &s, old_root) == QR_OK &&
                       qr_merkle_verify_consistency(m, n, old_root, root, &p) == QR_OK,
                   "consistency %" PRIu64 " -> %" PRIu64 ": does not verify", m, n);
         }
@@ -780,7 +750,7 @@ static void test_read_counts(void)
     {
         uint8_t got[QR_HASH_LEN];
         qr_merkle_frontier_root(&f, h);
-        check(qr_merkle_tree_hash(big, store_read, &s, got) == QR_OK && same(got, h),
+        CHECK(qr_merkle_tree_hash(big, store_read, &s, got) == QR_OK && same(got, h),
               "large tree: frontier root and tree hash differ");
     }
     printf("proofs over %" PRIu64 " stored leaves: at most %lu reads\n", big, most);
@@ -789,6 +759,7 @@ static void test_read_counts(void)
 
 int main(int argc, char **argv)
 {
+    t_begin("test_merkle");
     if (argc != 2) {
         fprintf(stderr, "usage: test_merkle VECTORS_DIR\n");
         return 2;
@@ -802,6 +773,5 @@ int main(int argc, char **argv)
     test_tree_heads(argv[1]);
     test_properties();
     test_read_counts();
-    printf("test_merkle: %lu passed, %lu failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return t_end();
 }

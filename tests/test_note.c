@@ -8,12 +8,12 @@
  * signature or a public key must make verification fail, and each malformed input a note,
  * a verifier key or a checkpoint can arrive as must be refused.
  */
+#include "check.h"
 #include "checkpoint.h"
 #include "note.h"
 #include "tjson.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,41 +22,6 @@
 
 #define DASH "\xe2\x80\x94 " /* what starts every signature line */
 #define MAX_PAYLOAD 128      /* key id and signature bytes of any vector */
-
-static int passed, failed;
-
-static void check(int ok, int line, const char *fmt, ...) QR_PRINTF(3, 4);
-static void check(int ok, int line, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL test_note.c:%d: ", line);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-}
-#define CHECK(ok, ...) check((ok), __LINE__, __VA_ARGS__)
-
-static void check_rc(int got, int want, int line, const char *what)
-{
-    check(got == want, line, "%s: got %s, want %s", what, qr_code_name(got), qr_code_name(want));
-}
-#define CHECK_RC(got, want, what) check_rc((got), (want), __LINE__, (what))
-
-/* A loop of many probes counts once if clean, and once per probe that goes wrong. */
-static void tally(int bad, int line, const char *what)
-{
-    if (bad == 0)
-        passed++;
-    else
-        printf("FAIL test_note.c:%d: %s: %d probe(s) above went wrong\n", line, what, bad);
-}
 
 /* A growable string; tests abort on allocation failure rather than limp on. */
 typedef struct {
@@ -176,7 +141,6 @@ static void flip_text(const char *text, const char *sigline, const qr_note_verif
             printf("FAIL %s: text bit %zu flipped still verifies\n", v->name, i);
         }
     }
-    failed += bad;
     tally(bad, __LINE__, "text bit flips");
     sb_free(&note);
 }
@@ -205,7 +169,6 @@ static void flip_sig(const char *text, const char *name, const uint8_t *payload,
                    qr_code_name(r), qr_code_name(want));
         }
     }
-    failed += bad;
     tally(bad, __LINE__, "signature bit flips");
     sb_free(&note);
 }
@@ -267,7 +230,6 @@ static void flip_key(const char *vkey, const char *text, const char *name, const
             printf("FAIL %s: pk bit %zu flipped gives %s\n", v->name, i, qr_code_name(r));
         }
     }
-    failed += bad;
     tally(bad, __LINE__, "public key bit flips");
     sb_free(&note);
     sb_free(&s);
@@ -1037,6 +999,7 @@ int main(int argc, char **argv)
     test_key k1, k2, witness;
     uint8_t root8[QR_HASH_LEN];
 
+    t_begin("test_note");
     if (argc != 2) {
         fprintf(stderr, "usage: test_note <vectors dir>\n");
         return 2;
@@ -1077,6 +1040,5 @@ int main(int argc, char **argv)
 
     tj_free(doc);
     tj_free(heads);
-    printf("test_note: %d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return t_end();
 }

@@ -11,63 +11,15 @@
  * and random garbage must be refused without crashing; a log entry must keep its sequence
  * number, time and the exact signed bytes.
  */
+#include "check.h"
 #include "statement.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
-
-static int passed, failed;
-
-static void check(int ok, int line, const char *fmt, ...) QR_PRINTF(3, 4);
-static void check(int ok, int line, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL test_statement.c:%d: ", line);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-}
-#define CHECK(ok, ...) check((ok), __LINE__, __VA_ARGS__)
-
-static void check_rc(int got, int want, int line, const char *what)
-{
-    check(got == want, line, "%s: got %s, want %s", what, qr_code_name(got), qr_code_name(want));
-}
-#define CHECK_RC(got, want, what) check_rc((got), (want), __LINE__, (what))
-
-/* A loop of many probes counts once if clean, and once per probe that went wrong. */
-static void tally(int bad, int line, const char *what)
-{
-    if (bad == 0) {
-        passed++;
-        return;
-    }
-    failed += bad;
-    printf("FAIL test_statement.c:%d: %s: %d probe(s) went wrong\n", line, what, bad);
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-
-    if (!p) {
-        fprintf(stderr, "test_statement: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
 
 /* Deterministic pseudo-random bytes (xorshift64*), so failures reproduce. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
@@ -136,7 +88,7 @@ static void make_proposal(stmt_buf *b, const char *forum, const char *text)
 static uint8_t *pack_statement(const Quorum__Statement *st, size_t *len)
 {
     *len = quorum__statement__get_packed_size(st);
-    uint8_t *p = xmalloc(*len);
+    uint8_t *p = t_xmalloc(*len);
     quorum__statement__pack(st, p);
     return p;
 }
@@ -150,7 +102,7 @@ static uint8_t *pack_envelope(const uint8_t *stmt, size_t slen, const uint8_t *s
     ss.signer = (ProtobufCBinaryData){signer_len, (uint8_t *)signer};
     ss.signature = (ProtobufCBinaryData){sig_len, (uint8_t *)sig};
     *len = quorum__signed_statement__get_packed_size(&ss);
-    uint8_t *p = xmalloc(*len);
+    uint8_t *p = t_xmalloc(*len);
     quorum__signed_statement__pack(&ss, p);
     return p;
 }
@@ -269,7 +221,7 @@ static void test_bit_flips(const qr_key *k)
     uint8_t *at = memmem(sealed, len, body, slen);
     CHECK(at != NULL, "the statement bytes appear verbatim in the sealed bytes");
     size_t lo = at ? (size_t)(at - sealed) : 0, hi = at ? lo + slen : 0;
-    uint8_t *m = xmalloc(len);
+    uint8_t *m = t_xmalloc(len);
 
     /* Nine changes per byte: each single bit, and all eight bits at once (mask 0xff). */
     for (size_t i = 0; i < len * 9; i++) {
@@ -474,7 +426,7 @@ static void test_sizes(const qr_key *k)
     /* The largest statement allowed: exactly QR_MAX_STATEMENT bytes of statement. */
     stmt_buf b;
     size_t tl = QR_MAX_STATEMENT - 200, len = 0;
-    char *text = xmalloc(QR_MAX_STATEMENT + 2);
+    char *text = t_xmalloc(QR_MAX_STATEMENT + 2);
     memset(text, 't', QR_MAX_STATEMENT + 1);
     text[tl] = 0;
     make_proposal(&b, "ics-board", text);
@@ -509,7 +461,7 @@ static void test_sizes(const qr_key *k)
     /* ... nor opened when signed by hand. */
     size_t slen, elen;
     uint8_t *body = pack_statement(&b.st, &slen), sig[64];
-    uint8_t *dm = xmalloc(20 + slen);
+    uint8_t *dm = t_xmalloc(20 + slen);
     memcpy(dm, QR_STATEMENT_DOMAIN, 20);
     memcpy(dm + 20, body, slen);
     crypto_sign_detached(sig, NULL, dm, 20 + slen, k->sign_sk);
@@ -526,7 +478,7 @@ static void test_sizes(const qr_key *k)
 
     /* Input over the envelope limit. */
     size_t huge = QR_MAX_STATEMENT + 129;
-    uint8_t *big = xmalloc(huge);
+    uint8_t *big = t_xmalloc(huge);
     memset(big, 0, huge);
     rc = open_bytes(big, huge, &s);
     CHECK((rc == QR_TOO_LARGE || rc == QR_BAD_STATEMENT) && s == NULL,
@@ -593,7 +545,7 @@ static void test_entries(const qr_key *k)
     free(e2);
 
     CHECK(qr_entry_decode(sealed, 0, &e) != QR_OK, "decoding an empty entry fails");
-    uint8_t *big = xmalloc(QR_MAX_STATEMENT + 257);
+    uint8_t *big = t_xmalloc(QR_MAX_STATEMENT + 257);
     memset(big, 0, QR_MAX_STATEMENT + 257);
     e = NULL;
     CHECK_RC(qr_entry_decode(big, QR_MAX_STATEMENT + 257, &e), QR_TOO_LARGE,
@@ -673,6 +625,7 @@ static void test_garbage(const qr_key *k)
 int main(int argc, char **argv)
 {
     (void)argc, (void)argv;
+    t_begin("test_statement");
     if (sodium_init() < 0) {
         fprintf(stderr, "test_statement: sodium_init failed\n");
         return 2;
@@ -690,6 +643,5 @@ int main(int argc, char **argv)
     test_entries(k);
     test_garbage(k);
     qr_key_destroy(&k);
-    printf("test_statement: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return t_end();
 }

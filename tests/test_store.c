@@ -10,6 +10,7 @@
  * SQL connection; a changed entry must be found by recompute and named; files that are not
  * quorum databases must be refused; a read-only open must serve reads.
  */
+#include "check.h"
 #include "statement.h"
 #include "store.h"
 
@@ -17,7 +18,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,54 +29,6 @@
 
 #define N_MAIN 300 /* entries in the main forum */
 #define N_SMALL 20 /* entries in the forums of the tamper tests */
-
-static int passed, failed;
-
-static void check(int ok, int line, const char *fmt, ...) QR_PRINTF(3, 4);
-static void check(int ok, int line, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL test_store.c:%d: ", line);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-}
-#define CHECK(ok, ...) check((ok), __LINE__, __VA_ARGS__)
-
-static void check_rc(int got, int want, int line, const char *what)
-{
-    check(got == want, line, "%s: got %s, want %s", what, qr_code_name(got), qr_code_name(want));
-}
-#define CHECK_RC(got, want, what) check_rc((got), (want), __LINE__, (what))
-
-/* A loop of many probes counts once if clean, and once per probe that went wrong. */
-static void tally(int bad, int line, const char *what)
-{
-    if (bad == 0) {
-        passed++;
-        return;
-    }
-    failed += bad;
-    printf("FAIL test_store.c:%d: %s: %d probe(s) went wrong\n", line, what, bad);
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-
-    if (!p) {
-        fprintf(stderr, "test_store: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
 
 static char tmpdir[] = "/tmp/test_store.XXXXXX";
 
@@ -855,7 +807,7 @@ static void test_tamper(void)
     if (ok) {
         /* One byte inside the signed statement bytes (still decodes). */
         rec *r = &m[0].r[7];
-        uint8_t *b = xmalloc(r->len);
+        uint8_t *b = t_xmalloc(r->len);
         memcpy(b, r->bytes, r->len);
         b[r->len - 3] ^= 0x20;
         CHECK(overwrite_entry(db, m[0].forum, 7, b, r->len) == SQLITE_OK,
@@ -863,7 +815,7 @@ static void test_tamper(void)
         /* The seq byte: entry 3 claims to be entry 2. */
         free(b);
         r = &m[1].r[3];
-        b = xmalloc(r->len);
+        b = t_xmalloc(r->len);
         memcpy(b, r->bytes, r->len);
         CHECK(b[0] == 0x08 && b[1] == 3, "entry 3 starts with its seq field");
         b[1] = 2;
@@ -1013,6 +965,7 @@ int main(int argc, char **argv)
     char path[512];
     model ics = {"ics-board", NULL, 0, 0}, lpt = {"lpt-board", NULL, 0, 0};
 
+    t_begin("test_store");
     (void)argc, (void)argv;
     if (sodium_init() < 0) {
         fprintf(stderr, "test_store: sodium_init failed\n");
@@ -1040,6 +993,5 @@ int main(int argc, char **argv)
     model_free(&ics);
     model_free(&lpt);
     nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-    printf("test_store: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return t_end();
 }
