@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start: install what is missing, build, start quorumd on its embedded defaults
 # (loopback, CURVE on, state in ./quorum-state, keys made on first run), record a sample
-# forum, and show its log, its signed checkpoint and an offline verification.
+# joint meeting (scripts/demo.sh), and show its log, its signed checkpoint and an offline
+# verification.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/deps.sh build
@@ -19,22 +20,15 @@ if ! $Q --timeout 1 forums > /dev/null 2>&1; then
     sed 's/^/   /' "$QUORUM_STATE/quorumd.log"
 fi
 
-forum=lpt-nhft-jwg
+forum=city-pb
 if ! $Q forums | grep -q "^$forum "; then
-    [ -f "$QUORUM_STATE/clerk.key" ] || $Q keygen "$QUORUM_STATE/clerk.key" --name clerk.jwg > /dev/null
-    echo "== the operator charters a joint working group of two trusts"
-    $Q forum charter $forum --name "LPT and NHFT Joint Working Group" \
-        --purpose "Oversee the joint priorities of the two trusts" \
-        --capacity recommends --decision-rule consensus --chair "Joint Chair" \
-        --frequency "Bi-monthly" --reports-to "LPT Trust Board" --reports-to "NHFT Trust Board" \
-        --clerk "$QUORUM_STATE/clerk.key"
+    scripts/demo.sh "$Q"
 fi
-echo; echo "== quorum forums"; $Q forums
 echo; echo "== quorum log $forum"; $Q log $forum
 echo; echo "== quorum checkpoint $forum   (a C2SP signed note)"; $Q checkpoint $forum
-echo; echo "== quorum proof inclusion $forum 0"; $Q proof inclusion $forum 0
+echo; echo "== quorum proof inclusion $forum 3"; $Q proof inclusion $forum 3
 $Q export $forum > "$QUORUM_STATE/$forum.export"
-echo; echo "== quorum verify $QUORUM_STATE/$forum.export   (offline)"
+echo; echo "== quorum verify $QUORUM_STATE/$forum.export   (offline: signatures, hashes, every rule)"
 $Q verify "$QUORUM_STATE/$forum.export"
 echo
 echo "quorumd is still running; stop it with: kill \$(cat $QUORUM_STATE/quorumd.pid)"

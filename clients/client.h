@@ -15,6 +15,7 @@
 #include "checkpoint.h"
 #include "json.h"
 #include "keys.h"
+#include "rules.h"
 #include "statement.h"
 #include "store.h"
 #include "wire.h"
@@ -90,5 +91,84 @@ int cmd_proof(qr_cli *cli);
 int cmd_tail(qr_cli *cli);
 int cmd_export(qr_cli *cli);
 int cmd_verify(qr_cli *cli);
+
+/* ---- the clerk-facing commands (parse.c, cmd_state.c) ---------------------------------- */
+
+#define QR_CLI_MAX_REPEAT 256 /* values of one repeatable option (--present ...) */
+
+/* Every value of a repeatable --name option, in order (at most max). */
+size_t qr_cli_opt_all(qr_cli *cli, const char *name, const char **out, size_t max);
+/* After options are taken: 1 (and says why) if an unknown option or more than npos positional
+ * arguments remain. */
+int qr_cli_extra(qr_cli *cli, int npos);
+/* Pairs of (what, id) ending in NULL; a NULL id is skipped.  0, or exit status 2 (said why)
+ * if an id is not a valid slug. */
+int qr_cli_check_ids(qr_cli *cli, ...) __attribute__((sentinel));
+
+/* The names clerks type for enum values ("foundation-trust"), in NULL-ended tables. */
+typedef struct {
+    const char *name;
+    int value;
+} qr_cli_name;
+extern const qr_cli_name qr_cli_org_kinds[], qr_cli_memberships[], qr_cli_member_capacities[],
+    qr_cli_choices[], qr_cli_stages[], qr_cli_action_statuses[], qr_cli_capacities[],
+    qr_cli_decision_rules[], qr_cli_no_decision_reasons[], qr_cli_forum_results[];
+int qr_cli_enum(const qr_cli_name *t, const char *s, int *out);
+const char *qr_cli_enum_name(const qr_cli_name *t, int v);
+/* The schema's name of an enum value ("DID_NOT_VOTE", "NOT_CARRIED"), for --json. */
+const char *qr_cli_proto_name(const ProtobufCEnumDescriptor *d, int v);
+/* --opt NAME through a table; absent leaves *out alone unless required.  Says why on error. */
+int qr_cli_enum_opt(qr_cli *cli, const char *opt, const qr_cli_name *t, int required, int *out);
+
+/* YYYY-MM-DD (00:00 UTC, or with THH:MM[:SS]), now, today, yesterday, tomorrow, +N / -N days
+ * from today, or epoch seconds. */
+int qr_cli_parse_date(const char *s, int64_t now, int64_t *out);
+/* --opt DATE; absent leaves *out alone unless required.  Says why on error. */
+int qr_cli_date_opt(qr_cli *cli, const char *opt, int required, int64_t *out);
+void qr_cli_format_date(int64_t t, char *out, size_t n);
+/* Pounds ("250000", "250,000.50", "£1200") to pence; at most two decimals. */
+int qr_cli_parse_pounds(const char *s, int64_t *pence);
+void qr_cli_format_pounds(int64_t pence, char *out, size_t n);
+/* A SHA-256 hash as 64 hex digits or base64. */
+int qr_cli_parse_hash(const char *s, uint8_t out[QR_HASH_LEN]);
+
+/* An organisation's name (its id if it has none); "BOUND", "NO_DECISION (abstained)",
+ * "SUPPORTS, board to ratify"; s printed in a column of w characters (UTF-8 aware). */
+const char *qr_cli_org_name(const qr_rules *r, const char *org);
+void qr_cli_outcome_text(const qr_outcome *o, char *out, size_t n);
+void qr_cli_col(const char *s, int w);
+/* Column width that fits the forum's organisation names (at most 60). */
+int qr_cli_org_width(const qr_rules *r);
+
+/* A SUB socket on the forum's event topic (CURVE unless --plaintext), in conn's context; NULL
+ * with *status set (and said why) on failure.  Close it with zmq_close. */
+void *qr_cli_subscribe(qr_cli *cli, qr_client *conn, const char *forum, int *status);
+
+/* Set signed_at to now, sign with the --key, submit and print the result; exit status. */
+int qr_cli_send(qr_cli *cli, Quorum__Statement *st);
+
+/* Replay a forum's whole log through the rulebook into a new *out (caller destroys it with
+ * qr_rules_destroy).  Entries the rulebook refuses are reported on stderr and skipped.
+ * Returns 0 or an exit status. */
+int qr_cli_replay(qr_source *src, const char *forum, qr_rules **out);
+/* Entry `seq` of a forum: its leaf hash and (if st is not NULL) its opened statement.
+ * Returns 0, or an exit status (6 if there is no such entry). */
+int qr_cli_fetch_entry(qr_source *src, const char *forum, uint64_t seq, uint8_t leaf[QR_HASH_LEN],
+                       qr_statement **st);
+
+int cmd_org(qr_cli *cli);
+int cmd_member(qr_cli *cli);
+int cmd_delegate(qr_cli *cli);
+int cmd_reserve(qr_cli *cli);
+int cmd_meeting(qr_cli *cli);
+int cmd_propose(qr_cli *cli);
+int cmd_vote(qr_cli *cli);
+int cmd_close(qr_cli *cli);
+int cmd_correct(qr_cli *cli);
+int cmd_minutes_approve(qr_cli *cli);
+int cmd_ratify(qr_cli *cli);
+int cmd_overturn(qr_cli *cli);
+int cmd_action(qr_cli *cli);
+int cmd_state(qr_cli *cli);
 
 #endif

@@ -12,14 +12,16 @@
  *
  * The entries are exactly those under the checkpoint, so the export is one consistent cut.
  * `quorum verify` checks every statement signature, every sequence number, every leaf hash,
- * the root against the checkpoint and the checkpoint's signature, and names each entry that
- * fails.  It trusts the file's log-vkey only if no --log-key is given, and says so.
+ * replays the rulebook over every entry (a daemon could append a validly signed but unlawful
+ * statement), checks the root against the checkpoint and the checkpoint's signature, and names
+ * each entry that fails.  It trusts the file's log-vkey only if no --log-key is given, and says so.
  */
 #include "client.h"
 
 #include "checkpoint.h"
 #include "merkle.h"
 #include "note.h"
+#include "replay.h"
 #include "util.h"
 
 #include <sodium.h>
@@ -99,6 +101,7 @@ typedef struct {
     int have_end;
     uint64_t end_count;
     qr_merkle_frontier fr;
+    qr_rules *rules; /* the rulebook replayed over the entries */
 } verify_state;
 
 static void problem(verify_state *v, const char *fmt, ...) QR_PRINTF(2, 3);
@@ -121,15 +124,17 @@ static void problem(verify_state *v, const char *fmt, ...)
         printf("FAIL  %s\n", msg);
 }
 
+/* One entry: its bytes, its number, its signature and its lawfulness under the rulebook at
+ * the time it was logged (the same replay the daemon ran when it accepted it). */
 static void verify_entry(verify_state *v, const char *seqtext, const char *b64)
 {
     uint64_t seq;
     size_t cap = strlen(b64), len = 0;
-    uint8_t *bytes = malloc(cap + 1);
-    Quorum__LogEntry *e = NULL;
-    qr_statement *st = NULL;
-    char err[512];
+    uint8_t *bytes = malloc(cap + 1), leaf[QR_HASH_LEN];
+    qr_refusal why;
     if (!bytes)
+        return problem(v, "out of memory");
+    if (!v->rules && (v->rules = qr_rules_new(v->forum)) == NULL)
         return problem(v, "out of memory");
     if (qr_cli_parse_u64(seqtext, &seq) != QR_OK || seq != v->entries) {
         problem(v, "entry %llu: the export's entries are out of order (found '%s')",
@@ -137,23 +142,17 @@ static void verify_entry(verify_state *v, const char *seqtext, const char *b64)
     } else if (sodium_base642bin(bytes, cap, b64, strlen(b64), NULL, &len, NULL,
                                  sodium_base64_VARIANT_ORIGINAL) != 0) {
         problem(v, "entry %llu: not valid base64", (unsigned long long)seq);
-    } else if (qr_entry_decode(bytes, len, &e) != QR_OK || e->seq != seq) {
-        problem(v, "entry %llu: does not decode as log entry %llu", (unsigned long long)seq,
-                (unsigned long long)seq);
-    } else if (qr_statement_open(e->signed_statement.data, e->signed_statement.len, &st, err,
-                                 sizeof err) != QR_OK) {
-        problem(v, "entry %llu: %s", (unsigned long long)seq, err);
-    } else if (strcmp(st->st->forum, v->forum) != 0) {
-        problem(v, "entry %llu: the statement is for forum %s, not %s", (unsigned long long)seq,
-                st->st->forum, v->forum);
+    } else if (qr_replay_entry(v->rules, bytes, len, NULL, &why) != QR_OK) {
+        if (why.code == QR_BAD_SIGNATURE || why.code == QR_BAD_STATEMENT ||
+            why.code == QR_TOO_LARGE || why.code == QR_TAMPERED)
+            problem(v, "entry %llu: %s", (unsigned long long)seq, why.message);
+        else
+            problem(v, "entry %llu breaks rule %s: %s", (unsigned long long)seq,
+                    qr_code_name(why.code), why.message);
     }
-    uint8_t leaf[QR_HASH_LEN];
     qr_merkle_leaf_hash(bytes, len, leaf);
     qr_merkle_frontier_append(&v->fr, leaf, NULL, NULL);
     v->entries++;
-    qr_statement_destroy(&st);
-    if (e)
-        quorum__log_entry__free_unpacked(e, NULL);
     free(bytes);
 }
 
@@ -276,7 +275,7 @@ int cmd_verify(qr_cli *cli)
         qr_json_end(&j);
         qr_json_end_line(&j);
     } else if (v.problems == 0)
-        printf("verified forum %s: %llu entries, every signature and hash, and the signed "
+        printf("verified forum %s: %llu entries, every signature, hash and rule, and the signed "
                "checkpoint\n",
                v.forum, (unsigned long long)v.entries);
     else
@@ -284,5 +283,6 @@ int cmd_verify(qr_cli *cli)
                (unsigned long long)v.problems, v.problems == 1 ? "" : "s",
                (unsigned long long)v.entries);
     free(v.note);
+    qr_rules_destroy(&v.rules);
     return v.problems ? 1 : 0;
 }

@@ -18,6 +18,47 @@ static const struct {
                          "delegated|recommends|advisory]\n"
                          "                                  [--reports-to BODY] ...  charter "
                          "a forum (operator)"},
+    {"org", cmd_org,
+     "org join FORUM ORG --name NAME --kind KIND ...\n"
+     "                                  an organisation joins a forum (operator)"},
+    {"member", cmd_member,
+     "member appoint|stand-down FORUM ORG PERSON ...\n"
+     "                                  appoint or stand down a member (board)"},
+    {"delegate", cmd_delegate,
+     "delegate grant|revoke FORUM ORG DELEGATION ...\n"
+     "                                  grant or revoke delegated authority (board)"},
+    {"reserve", cmd_reserve,
+     "reserve FORUM ORG --class CLASS ...\n"
+     "                                  reserve classes of matter to the board (board)"},
+    {"meeting", cmd_meeting,
+     "meeting open|attend|close FORUM MEETING ...\n"
+     "                                  open a meeting, record attendance, close it (clerk)"},
+    {"propose", cmd_propose,
+     "propose FORUM PROPOSAL --meeting M ...\n"
+     "                                  table a proposal (clerk)"},
+    {"vote", cmd_vote,
+     "vote FORUM PROPOSAL for|against|abstain ...\n"
+     "                                  cast a vote; vote confirm: confirm one the clerk recorded"},
+    {"close", cmd_close,
+     "close FORUM PROPOSAL --reasons TEXT\n"
+     "                                  close a proposal, recording each organisation's outcome"},
+    {"ratify", cmd_ratify,
+     "ratify FORUM PROPOSAL --org ORG ...\n"
+     "                                  ratify or refuse a recommendation (board)"},
+    {"overturn", cmd_overturn,
+     "overturn FORUM PROPOSAL --org ORG ...\n"
+     "                                  overturn a decision taken under delegation (board)"},
+    {"action", cmd_action,
+     "action assign|update FORUM ACTION ...\n"
+     "                                  assign an action, or update its status"},
+    {"correct", cmd_correct,
+     "correct FORUM SEQ --what TEXT --reason TEXT\n"
+     "                                  correct an entry (clerk)"},
+    {"minutes", cmd_minutes_approve,
+     "minutes approve FORUM MEETING ...\n"
+     "                                  approve minutes as a true record"},
+    {"state", cmd_state,
+     "state FORUM [--watch]           members, attendance, live tally, actions"},
     {"forums", cmd_forums, "forums                          list forums"},
     {"log", cmd_log, "log FORUM [--from N] [--to N]   print entries (--json: exact bytes)"},
     {"checkpoint", cmd_checkpoint, "checkpoint FORUM                print the signed checkpoint"},

@@ -12,6 +12,7 @@
 
 #include "checkpoint.h"
 #include "log.h"
+#include "merkle.h"
 #include "note.h"
 #include "util.h"
 #include "wire.h"
@@ -60,21 +61,15 @@ static int is_operator(const qr_server *s, const uint8_t signer[32])
     return s->operator_key && memcmp(signer, s->operator_key->sign_pk, 32) == 0;
 }
 
-/* The rules in force until the rulebook lands: a ForumChartered signed by the operator creates
- * a forum; anything else needs a chartered forum; no statement is recorded twice. */
+/* What the daemon decides before the rulebook: only a configured operator charters a forum;
+ * everything else needs a chartered forum; no statement is recorded twice. */
 static int admit(qr_server *s, const qr_statement *st, char *msg, size_t msglen)
 {
     const char *forum = st->st->forum;
-    int chartering = st->st->kind_case == QUORUM__STATEMENT__KIND_FORUM_CHARTERED;
-    if (chartering) {
-        const Quorum__Charter *c = st->st->forum_chartered->charter;
+    if (st->st->kind_case == QUORUM__STATEMENT__KIND_FORUM_CHARTERED) {
         if (!is_operator(s, st->signer)) {
             snprintf(msg, msglen, "forum %s can be chartered only by the operator's key", forum);
             return QR_WRONG_SIGNER;
-        }
-        if (!c || !c->name || !*c->name || strlen(c->name) > QR_MAX_NAME) {
-            snprintf(msg, msglen, "the charter of forum %s needs a name", forum);
-            return QR_BAD_STATEMENT;
         }
         if (qr_store_forum_find(s->store, forum)) {
             snprintf(msg, msglen, "forum %s is already chartered", forum);
@@ -104,9 +99,15 @@ static void pending_free(qr_pending *p)
     free(p->entry);
 }
 
+/* Undo a batch: the file and the store's memory roll back, and every forum the batch touched
+ * has its rulebook state rebuilt from what is committed. */
 static void batch_fail(qr_server *s, int code, const char *why)
 {
     qr_store_rollback(s->store);
+    for (size_t i = 0; i < s->nbatch; i++)
+        if (i == 0 || strcmp(s->batch[i].forum, s->batch[i - 1].forum) != 0)
+            if (qr_server_load_rules(s, s->batch[i].forum) != QR_OK)
+                qr_error("cannot rebuild the state of forum %s", s->batch[i].forum);
     for (size_t i = 0; i < s->nbatch; i++) {
         qr_reply_status(s, &s->batch[i].peer, s->batch[i].req_id, code, why);
         pending_free(&s->batch[i]);
@@ -114,43 +115,73 @@ static void batch_fail(qr_server *s, int code, const char *why)
     s->nbatch = 0;
 }
 
+static void refuse(qr_server *s, zmq_msg_t *peer, uint64_t id, const qr_statement *st, int rc,
+                   const char *msg)
+{
+    qr_info("refused %s for forum %s: %s: %s", st ? qr_statement_kind(st->st) : "statement",
+            st ? st->st->forum : "?", qr_code_name(rc), msg);
+    qr_reply_status(s, peer, id, rc, msg);
+}
+
 static void handle_submit(qr_server *s, zmq_msg_t *peer, uint64_t id, const Quorum__Submit *sub)
 {
-    char msg[512] = "";
+    qr_refusal why = {QR_OK, ""};
     qr_statement *st = NULL;
-    int rc = qr_statement_open(sub->signed_statement.data, sub->signed_statement.len, &st, msg,
-                               sizeof msg);
+    qr_rules *fresh = NULL;
+    uint8_t *entry = NULL;
+    size_t entry_len = 0;
+    int rc = qr_statement_open(sub->signed_statement.data, sub->signed_statement.len, &st,
+                               why.message, sizeof why.message);
     if (rc == QR_OK && s->nbatch == 0 && (rc = qr_store_begin(s->store)) != QR_OK)
-        snprintf(msg, sizeof msg, "the database cannot start a transaction");
+        snprintf(why.message, sizeof why.message, "the database cannot start a transaction");
     if (rc == QR_OK)
-        rc = admit(s, st, msg, sizeof msg);
+        rc = admit(s, st, why.message, sizeof why.message);
+    qr_rules *rules = NULL;
+    uint64_t seq = 0;
+    int64_t now = qr_now();
+    if (rc == QR_OK) {
+        const qr_store_forum *f = qr_store_forum_find(s->store, st->st->forum);
+        rules = f ? qr_strmap_get(&s->rules, f->forum) : (fresh = qr_rules_new(st->st->forum));
+        seq = f ? f->size : 0;
+        rc = rules ? qr_entry_encode(seq, now, sub->signed_statement.data,
+                                     sub->signed_statement.len, &entry, &entry_len)
+                   : QR_NOMEM;
+    }
+    if (rc == QR_OK) {
+        uint8_t leaf[QR_HASH_LEN];
+        qr_merkle_leaf_hash(entry, entry_len, leaf);
+        rc = qr_rules_apply(rules, st, seq, now, leaf, &why);
+    }
     if (rc != QR_OK) {
-        qr_info("refused %s for forum %s: %s: %s", st ? qr_statement_kind(st->st) : "statement",
-                st ? st->st->forum : "?", qr_code_name(rc), msg);
-        qr_reply_status(s, peer, id, rc, msg);
+        refuse(s, peer, id, st, rc, why.message);
         qr_statement_destroy(&st);
+        qr_rules_destroy(&fresh);
+        free(entry);
         if (s->nbatch == 0)
             qr_store_rollback(s->store);
         return;
     }
-    qr_pending *p = &s->batch[s->nbatch];
+
+    qr_pending *p = &s->batch[s->nbatch++];
     memset(p, 0, sizeof *p);
     zmq_msg_init(&p->peer);
     zmq_msg_copy(&p->peer, peer);
     p->req_id = id;
     p->stmt = st;
+    p->entry = entry;
+    p->entry_len = entry_len;
     snprintf(p->forum, sizeof p->forum, "%s", st->st->forum);
-    s->nbatch++;
-
-    if (st->st->kind_case == QUORUM__STATEMENT__KIND_FORUM_CHARTERED)
-        rc = qr_store_forum_create(s->store, p->forum, st->st->forum_chartered->charter->name,
-                                   qr_now());
-    uint64_t seq = rc == QR_OK ? qr_store_forum_find(s->store, p->forum)->size : 0;
-    if (rc == QR_OK)
-        rc = qr_entry_encode(seq, qr_now(), sub->signed_statement.data,
-                             sub->signed_statement.len, &p->entry, &p->entry_len);
+    if (fresh) { /* the map owns the new forum's state from here */
+        rc = qr_store_forum_create(s->store, p->forum, st->st->forum_chartered->charter->name, now);
+        if (rc == QR_OK)
+            rc = qr_strmap_put(&s->rules, p->forum, fresh);
+        if (rc != QR_OK)
+            qr_rules_destroy(&fresh);
+    }
     if (rc == QR_OK)
         rc = qr_store_append(s->store, p->forum, p->entry, p->entry_len, st->stmt_hash, &p->seq);
+    if (rc == QR_OK && p->seq != seq)
+        rc = QR_INTERNAL;
     if (rc != QR_OK) {
         qr_error("cannot append to forum %s: %s; the batch is rolled back", p->forum,
                  qr_strerror(rc));

@@ -7,6 +7,7 @@
 #include "checkpoint.h"
 #include "log.h"
 #include "note.h"
+#include "replay.h"
 #include "util.h"
 #include "wire.h"
 
@@ -72,26 +73,41 @@ static int take_lock(qr_server *s)
     return QR_OK;
 }
 
-/* Register every transport key the log names, so their holders can connect after a restart. */
-static int register_entry(void *ctx, uint64_t seq, const uint8_t *entry, size_t len)
+typedef struct {
+    qr_server *s;
+    qr_rules *rules;
+} load_ctx;
+
+static int load_entry(void *ctx, uint64_t seq, const uint8_t *entry, size_t len)
 {
-    qr_server *s = ctx;
-    Quorum__LogEntry *e = NULL;
-    (void)seq;
-    if (qr_entry_decode(entry, len, &e) != QR_OK)
-        return QR_TAMPERED;
-    Quorum__SignedStatement *ss = quorum__signed_statement__unpack(
-        NULL, e->signed_statement.len, e->signed_statement.data);
-    Quorum__Statement *st =
-        ss ? quorum__statement__unpack(NULL, ss->statement.len, ss->statement.data) : NULL;
-    if (st)
-        qr_zap_register_statement(s, st);
-    if (st)
-        quorum__statement__free_unpacked(st, NULL);
-    if (ss)
-        quorum__signed_statement__free_unpacked(ss, NULL);
-    quorum__log_entry__free_unpacked(e, NULL);
+    load_ctx *l = ctx;
+    qr_statement *st = NULL;
+    qr_refusal why;
+    if (qr_replay_entry(l->rules, entry, len, &st, &why) != QR_OK) {
+        qr_warn("forum %s entry %llu breaks a rule: %s: %s", l->rules->forum,
+                (unsigned long long)seq, qr_code_name(why.code), why.message);
+        return QR_OK;
+    }
+    qr_zap_register_statement(l->s, st->st);
+    qr_statement_destroy(&st);
     return QR_OK;
+}
+
+int qr_server_load_rules(qr_server *s, const char *forum)
+{
+    qr_rules *old = qr_strmap_del(&s->rules, forum);
+    qr_rules_destroy(&old);
+    if (!qr_store_forum_find(s->store, forum))
+        return QR_OK; /* created by a batch that was rolled back */
+    load_ctx l = {s, qr_rules_new(forum)};
+    if (!l.rules)
+        return QR_NOMEM;
+    int rc = qr_store_read(s->store, forum, 0, UINT64_MAX / 2, load_entry, &l);
+    if (rc == QR_OK)
+        rc = qr_strmap_put(&s->rules, forum, l.rules);
+    if (rc != QR_OK)
+        qr_rules_destroy(&l.rules);
+    return rc;
 }
 
 static int build_allow_list(qr_server *s)
@@ -104,8 +120,7 @@ static int build_allow_list(qr_server *s)
             qr_error("%s", err);
     }
     for (size_t i = 0; rc == QR_OK && i < qr_store_forum_count(s->store); i++)
-        rc = qr_store_read(s->store, qr_store_forum_at(s->store, i)->forum, 0, UINT64_MAX / 2,
-                           register_entry, s);
+        rc = qr_server_load_rules(s, qr_store_forum_at(s->store, i)->forum);
     return rc;
 }
 
@@ -361,6 +376,12 @@ void qr_server_fini(qr_server *s)
     qr_key_destroy(&s->key);
     qr_key_destroy(&s->operator_key);
     qr_allow_free(&s->allow);
+    for (size_t i = 0; i < s->rules.cap; i++)
+        if (s->rules.keys[i]) {
+            qr_rules *r = s->rules.values[i];
+            qr_rules_destroy(&r);
+        }
+    qr_strmap_free(&s->rules);
     if (s->lock_fd >= 0)
         close(s->lock_fd);
 }

@@ -12,8 +12,10 @@
 
 #include "config.h"
 #include "keys.h"
+#include "rules.h"
 #include "statement.h"
 #include "store.h"
+#include "strmap.h"
 
 #include <zmq.h>
 
@@ -56,6 +58,7 @@ typedef struct {
     int lock_fd;
     void *ctx, *router, *xpub, *zap;
     qr_allow allow;
+    qr_strmap rules;          /* forum id -> qr_rules: each forum's state under the rulebook */
     qr_pending *batch;
     size_t nbatch;
     char **checkpoints;       /* per dirty forum during commit: the note just signed */
@@ -69,6 +72,10 @@ int qr_server_check_heads(qr_server *s);
 int qr_server_bind(qr_server *s);
 int qr_server_run(qr_server *s);
 void qr_server_fini(qr_server *s);
+
+/* (Re)build a forum's rulebook state from its committed entries, registering the keys they
+ * name.  An entry the rulebook refuses is logged and skipped (quorum verify reports it). */
+int qr_server_load_rules(qr_server *s, const char *forum);
 
 /* zap.c */
 int qr_zap_bind(qr_server *s);

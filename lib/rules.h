@@ -167,6 +167,8 @@ typedef struct {
     qr_correction *corrections; size_t ncorrections;
     qr_approval *approvals;   size_t napprovals;
     char **reserved_org, **reserved_class; size_t nreserved; /* (org, class) pairs */
+    uint8_t *leaves;                   /* leaf hash of every entry, QR_HASH_LEN bytes each, by
+                                        * seq (skipped entries too): corrections name them */
 } qr_rules;
 
 qr_rules *qr_rules_new(const char *forum);
@@ -177,6 +179,10 @@ void qr_rules_destroy(qr_rules **r);
  * state unchanged.  `seq` must equal r->size. */
 int qr_rules_apply(qr_rules *r, const qr_statement *st, uint64_t seq, int64_t logged_at,
                    const uint8_t leaf[QR_HASH_LEN], qr_refusal *why);
+
+/* Step over entry r->size without applying it (an entry a replay found unlawful), so later
+ * entries keep their numbers; its leaf hash is still remembered for corrections. */
+void qr_rules_skip(qr_rules *r, const uint8_t leaf[QR_HASH_LEN]);
 
 /* Lookups (NULL if absent). */
 const qr_org *qr_rules_org(const qr_rules *r, const char *org);
@@ -201,5 +207,52 @@ const qr_vote *qr_rules_latest_vote(const qr_proposal *p, const char *org);
 const char *qr_rules_outcome_name(Quorum__Outcome o);
 const char *qr_rules_choice_name(Quorum__Choice c);
 const char *qr_rules_action_status_name(Quorum__ActionStatus s);
+
+#ifdef QR_RULES_INTERNAL
+/* ---- internal to lib/rules.c and lib/rules_vote.c: the seam between them ---------------- */
+
+/* One statement being judged. */
+typedef struct {
+    qr_rules *r;
+    const qr_statement *st;
+    const Quorum__Statement *s;
+    uint64_t seq;
+    int64_t at; /* logged_at */
+    const uint8_t *leaf;
+    qr_refusal *why;
+} qr_rules_ctx;
+
+/* A name for people: "Leicestershire Partnership NHS Trust (lpt)", "Dr A Patel (apatel)". */
+typedef struct {
+    char s[320];
+} qr_label;
+
+/* Sets why (code and message) and returns code. */
+int qr_rules_refuse(qr_rules_ctx *c, int code, const char *fmt, ...) QR_PRINTF(3, 4);
+/* Room for element n of an array grown only by this function; NULL (arr untouched) on OOM. */
+void *qr_rules_room(void *arr, size_t n, size_t size);
+char *qr_rules_strdup(const char *s); /* NULL is copied as "" */
+int qr_rules_empty(const char *s);
+const char *qr_rules_org_label(const qr_rules *r, const char *org, qr_label *l);
+const char *qr_rules_person_label(const qr_rules *r, const char *org, const char *person,
+                                  qr_label *l);
+const char *qr_rules_key_label(const qr_rules *r, const uint8_t pk[32], qr_label *l);
+const char *qr_rules_date(int64_t t, char out[32]); /* "2026-11-23" */
+int qr_rules_is_clerk(const qr_rules *r, const uint8_t pk[32]);
+int qr_rules_reserved(const qr_rules *r, const char *org, const char *matter_class);
+qr_org *qr_rules_find_org(const qr_rules *r, const char *org);
+qr_member *qr_rules_current_member(const qr_rules *r, const char *org, const char *person);
+/* Checks that refuse with a sentence naming what is wrong. */
+int qr_rules_need_id(qr_rules_ctx *c, const char *what, const char *id);
+int qr_rules_need_clerk(qr_rules_ctx *c);
+int qr_rules_need_board(qr_rules_ctx *c, const qr_org *o);
+int qr_rules_need_org(qr_rules_ctx *c, const char *org, qr_org **out);
+int qr_rules_need_member(qr_rules_ctx *c, const char *org, const char *person, qr_member **out);
+int qr_rules_need_open_meeting(qr_rules_ctx *c, const char *id, qr_meeting **out);
+/* rules_vote.c: proposals, votes, outcomes, board decisions, actions, corrections and
+ * minutes: judges the statements of those kinds, and frees their state. */
+int qr_rules_apply_decision(qr_rules_ctx *c);
+void qr_rules_free_decisions(qr_rules *r);
+#endif
 
 #endif

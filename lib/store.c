@@ -29,6 +29,7 @@
 #include "store.h"
 
 #include "statement.h"
+#include "strmap.h"
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -140,8 +141,7 @@ struct qr_store {
     int in_batch;
     qr_store_forum **forums; /* creation order */
     size_t nforums, cap_forums, committed_forums;
-    size_t *slots; /* open-addressing index into forums, 0 = empty, else i + 1 */
-    size_t nslots;
+    qr_strmap index; /* forum id -> qr_store_forum */
     qr_store_forum **dirty;
     size_t ndirty;
 };
@@ -157,40 +157,9 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-static uint64_t name_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ULL;
-    return h;
-}
-
-static int index_rebuild(qr_store *s, size_t nslots)
-{
-    size_t *slots = calloc(nslots, sizeof *slots);
-    if (!slots)
-        return QR_NOMEM;
-    for (size_t i = 0; i < s->nforums; i++) {
-        size_t j = (size_t)name_hash(s->forums[i]->forum) & (nslots - 1);
-        while (slots[j])
-            j = (j + 1) & (nslots - 1);
-        slots[j] = i + 1;
-    }
-    free(s->slots);
-    s->slots = slots;
-    s->nslots = nslots;
-    return QR_OK;
-}
-
 const qr_store_forum *qr_store_forum_find(const qr_store *s, const char *forum)
 {
-    if (!s->nslots)
-        return NULL;
-    size_t j = (size_t)name_hash(forum) & (s->nslots - 1);
-    for (; s->slots[j]; j = (j + 1) & (s->nslots - 1))
-        if (strcmp(s->forums[s->slots[j] - 1]->forum, forum) == 0)
-            return s->forums[s->slots[j] - 1];
-    return NULL;
+    return qr_strmap_get(&s->index, forum);
 }
 
 static qr_store_forum *forum_mut(qr_store *s, const char *forum)
@@ -221,15 +190,7 @@ static int forum_add(qr_store *s, int64_t id, const char *forum, const char *nam
     snprintf(f->name, sizeof f->name, "%s", name);
     qr_merkle_frontier_init(&f->fr);
     s->forums[s->nforums++] = f;
-    int rc = QR_OK;
-    if (2 * s->nforums > s->nslots)
-        rc = index_rebuild(s, s->nslots ? 2 * s->nslots : 64);
-    else {
-        size_t j = (size_t)name_hash(forum) & (s->nslots - 1);
-        while (s->slots[j])
-            j = (j + 1) & (s->nslots - 1);
-        s->slots[j] = s->nforums;
-    }
+    int rc = qr_strmap_put(&s->index, f->forum, f);
     if (out)
         *out = f;
     return rc;
@@ -429,7 +390,7 @@ void qr_store_destroy(qr_store **sp)
         free(s->forums[i]);
     free(s->forums);
     free(s->dirty);
-    free(s->slots);
+    qr_strmap_free(&s->index);
     free(s);
     *sp = NULL;
 }
@@ -479,10 +440,10 @@ void qr_store_rollback(qr_store *s)
         f->dirty = 0;
     }
     s->ndirty = 0;
-    if (s->nforums != s->committed_forums) {
-        while (s->nforums > s->committed_forums)
-            free(s->forums[--s->nforums]);
-        index_rebuild(s, s->nslots);
+    while (s->nforums > s->committed_forums) {
+        qr_store_forum *f = s->forums[--s->nforums];
+        qr_strmap_del(&s->index, f->forum);
+        free(f);
     }
     batch_end(s);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fixture: start one quorumd on loopback with CURVE on, with an allow-list holding eight load
-# clients' keys and a clerk's; an outsider's key is made but not allowed.
+# clients' keys; a clerk's key is made (the charters register it) and an outsider's key is
+# made but never allowed.
 . "$(dirname "$0")/lib.sh"
 [ -f "$QR_WORK/quorumd.pid" ] && kill -KILL "$(cat "$QR_WORK/quorumd.pid")" 2>/dev/null || true
 rm -rf "$QR_WORK" && mkdir -p "$QR_WORK/keys" "$QUORUM_STATE" && chmod 700 "$QUORUM_STATE"
@@ -11,8 +12,12 @@ server_key = $QUORUM_STATE/quorumd.pub
 key = $QUORUM_STATE/operator.key
 timeout = 20
 CONF
-for i in 0 1 2 3 4 5 6 7; do "$Q" keygen "$QR_WORK/keys/load-$i.key" >/dev/null; done
+for i in 0 1 2 3 4 5 6 7; do
+    "$Q" keygen "$QR_WORK/keys/load-$i.key" >/dev/null
+    "$Q" key show "$QR_WORK/keys/load-$i.key" --public > "$QR_WORK/keys/load-$i.pub"
+done
 "$Q" keygen "$QR_WORK/keys/clerk.key" --name clerk.demo >/dev/null
+"$Q" key show "$QR_WORK/keys/clerk.key" --public > "$QR_WORK/keys/clerk.pub"
 "$Q" keygen "$QR_WORK/keys/outsider.key" >/dev/null
 for i in 0 1 2 3 4 5 6 7; do "$Q" key show "$QR_WORK/keys/load-$i.key" | sed -n 's/^allow-list: *//p'; done \
     > "$QUORUM_STATE/allow.keys"

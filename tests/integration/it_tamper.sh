@@ -2,14 +2,17 @@
 # Tamper: change one byte of an entry in a copy of the database (triggers dropped).  quorumd
 # refuses to start on it, naming the forum and entry; `quorum verify` of its export fails,
 # naming the entry.  An untouched copy is the control: it starts and verifies.
+# A rogue daemon: an unlawful but validly signed vote appended to a copy, with the checkpoint
+# re-signed by the daemon's own key; `quorum verify` catches it by replaying the rulebook.
 . "$(dirname "$0")/lib.sh"
-"$Q" forum charter tamper --name "Tamper forum" --reports-to "Nobody" > /dev/null
-for i in 1 2 3 4; do "$T/qr_probe" submit tamper "p$i" "Tamper me $i" > /dev/null; done
+"$Q" forum charter tamper --name "Tamper forum" --reports-to "Nobody" --clerk "$QR_WORK/keys/clerk.pub" > /dev/null
+"$Q" --key "$QR_WORK/keys/clerk.key" meeting open tamper m1 --date today --place "Room 3" > /dev/null
+for i in 1 2 3 4; do "$T/qr_probe" --key "$QR_WORK/keys/clerk.key" submit tamper "p$i" "Tamper me $i" > /dev/null; done
 
 copy_state() { # copy_state DIR FIND REPLACE
     rm -rf "$1" && mkdir -p "$1" && chmod 700 "$1"
     cp -p "$QUORUM_STATE/quorumd.key" "$QUORUM_STATE/quorumd.pub" "$QUORUM_STATE/operator.key" "$1/"
-    "$T/qr_tamper" "$QUORUM_STATE/quorumd.db" "$1/quorumd.db" tamper 3 "$2" "$3" > /dev/null
+    "$T/qr_tamper" "$QUORUM_STATE/quorumd.db" "$1/quorumd.db" tamper 4 "$2" "$3" > /dev/null
 }
 start_on() { # start_on DIR: run a second daemon on the copy; its exit status
     local port=$((QR_PORT + 2))
@@ -34,13 +37,26 @@ pass "control: an untouched copy starts and verifies"
 copy_state "$QR_WORK/bad" "Tamper me 3" "Tamper me 9"
 if start_on "$QR_WORK/bad"; then fail "quorumd started on a tampered database"; fi
 grep -q "ready:" "$QR_WORK/bad/log" && fail "quorumd became ready on a tampered database"
-grep -q "forum tamper: entry 3's bytes do not match" "$QR_WORK/bad/log" || fail "refusal does not name the entry: $(cat "$QR_WORK/bad/log")"
+grep -q "forum tamper: entry 4's bytes do not match" "$QR_WORK/bad/log" || fail "refusal does not name the entry: $(cat "$QR_WORK/bad/log")"
 grep -q "refusing to start" "$QR_WORK/bad/log" || fail "no refusal message"
-pass "quorumd refuses to start on the tampered copy, naming forum tamper entry 3"
+pass "quorumd refuses to start on the tampered copy, naming forum tamper entry 4"
 
 "$Q" --db "$QR_WORK/bad/quorumd.db" export tamper > "$QR_WORK/bad.export"
 set +e; out=$("$Q" verify "$QR_WORK/bad.export"); rc=$?; set -e
 [ $rc -eq 1 ] || fail "verify of the tampered export exited $rc"
-echo "$out" | grep -q "^FAIL  entry 3: the statement's signature does not verify" || fail "verify did not name entry 3: $out"
+echo "$out" | grep -q "^FAIL  entry 4: the statement's signature does not verify" || fail "verify did not name entry 4: $out"
 echo "$out" | grep -q "^NOT VERIFIED" || fail "no verdict: $out"
-pass "verify of its export fails, naming entry 3"
+pass "verify of its export fails, naming entry 4"
+
+copy_state "$QR_WORK/rogue" - -
+"$T/qr_forge" "$QR_WORK/rogue/quorumd.db" "$QUORUM_STATE/quorumd.key" quorum.test tamper \
+    "$QR_WORK/keys/clerk.key" p1 nhs-nowhere someone > /dev/null
+"$Q" --db "$QR_WORK/rogue/quorumd.db" export tamper > "$QR_WORK/rogue.export"
+set +e; out=$("$Q" verify "$QR_WORK/rogue.export"); rc=$?; set -e
+[ $rc -eq 1 ] || fail "verify of the rogue export exited $rc: $out"
+echo "$out" | grep -q "^FAIL  entry 6 breaks rule NOT_A_MEMBER: " || fail "verify did not name entry 6 and its rule: $out"
+[ "$(echo "$out" | grep -c '^FAIL')" -eq 1 ] || fail "verify found more than the forged entry: $out"
+pass "verify of a rogue daemon's re-signed log names entry 6 and the rule it breaks"
+start_on "$QR_WORK/rogue" || fail "quorumd would not start on the re-signed copy"
+grep -q "forum tamper entry 6 breaks a rule: NOT_A_MEMBER" "$QR_WORK/rogue/log" || fail "the daemon did not warn: $(cat "$QR_WORK/rogue/log")"
+pass "quorumd on that copy starts (every signature holds) but warns of entry 6"

@@ -4,7 +4,10 @@
  * "ack <forum> <seq> <leaf hash base64>", so a test can check that every acknowledged
  * statement is in the log exactly once.  Exit 0 only if every submit was acknowledged OK.
  *
- * usage: qr_load --forum F --clients N --count TOTAL --keys DIR [--window W]
+ * Each statement tables a proposal at an open meeting, so each client's key must be a clerk
+ * of the forum.
+ *
+ * usage: qr_load --forum F --meeting M --clients N --count TOTAL --keys DIR [--window W]
  *                [--endpoint EP --server-key FILE]     (keys DIR/load-<i>.key)
  */
 #include "client.h"
@@ -16,7 +19,7 @@
 
 typedef struct {
     qr_cli *cli;
-    const char *forum;
+    const char *forum, *meeting;
     char keyfile[1100];
     int index;
     long count, window;
@@ -52,6 +55,7 @@ static int submit_one(worker *w, qr_client *c, const qr_key *k, long i)
     pt.proposal = id;
     pt.title = title;
     pt.matter_class = "load";
+    pt.meeting = (char *)w->meeting;
     st.forum = (char *)w->forum;
     st.signed_at = qr_now();
     st.kind_case = QUORUM__STATEMENT__KIND_PROPOSAL_TABLED;
@@ -141,11 +145,12 @@ int main(int argc, char **argv)
     if (qr_cli_init(&cli, argc - 1, argv + 1) != QR_OK)
         return 2;
     const char *forum = qr_cli_opt(&cli, "forum"), *keys = qr_cli_opt(&cli, "keys");
+    const char *meeting = qr_cli_opt(&cli, "meeting");
     const char *nc = qr_cli_opt(&cli, "clients"), *cnt = qr_cli_opt(&cli, "count"),
                *win = qr_cli_opt(&cli, "window");
     long clients = nc ? atol(nc) : 8, total = cnt ? atol(cnt) : 2000, window = win ? atol(win) : 16;
-    if (!forum || !keys || clients < 1 || clients > 256 || total < clients || window < 1) {
-        fprintf(stderr, "usage: qr_load --forum F --keys DIR [--clients N] [--count TOTAL] "
+    if (!forum || !keys || !meeting || clients < 1 || clients > 256 || total < clients || window < 1) {
+        fprintf(stderr, "usage: qr_load --forum F --meeting M --keys DIR [--clients N] [--count TOTAL] "
                         "[--window W]\n");
         return 2;
     }
@@ -156,6 +161,7 @@ int main(int argc, char **argv)
     for (long i = 0; i < clients; i++) {
         w[i].cli = &cli;
         w[i].forum = forum;
+        w[i].meeting = meeting;
         w[i].index = (int)i;
         w[i].count = total / clients + (i < total % clients ? 1 : 0);
         w[i].window = window;

@@ -2,8 +2,9 @@
  * qr_probe: sends one kind of request, good or deliberately bad, and prints the daemon's
  * status as "CODE message".  Exit 0 if a reply came, 7 if none did in time.
  *
- * usage: qr_probe [client options] garbage | oversize | multiframe
+ * usage: qr_probe [client options] [--meeting M] garbage | oversize | multiframe
  *                 | submit FORUM ID [TEXT] | badsig FORUM ID | dup FORUM ID
+ * Proposals are tabled at meeting M (default m1), so the key must be a clerk's.
  */
 #include "client.h"
 #include "util.h"
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
+
+static const char *meeting = "m1";
 
 static int seal_proposal(const qr_key *k, const char *forum, const char *id, const char *text,
                          uint8_t **out, size_t *len)
@@ -20,6 +23,7 @@ static int seal_proposal(const qr_key *k, const char *forum, const char *id, con
     pt.proposal = (char *)id;
     pt.title = (char *)(text ? text : "Probe proposal");
     pt.matter_class = "probe";
+    pt.meeting = (char *)meeting;
     st.forum = (char *)forum;
     st.signed_at = qr_now();
     st.kind_case = QUORUM__STATEMENT__KIND_PROPOSAL_TABLED;
@@ -63,6 +67,9 @@ int main(int argc, char **argv)
     qr_cli cli;
     if (qr_cli_init(&cli, argc - 1, argv + 1) != QR_OK)
         return 2;
+    const char *m = qr_cli_opt(&cli, "meeting");
+    if (m)
+        meeting = m;
     const char *what = qr_cli_arg(&cli, 0), *forum = qr_cli_arg(&cli, 1), *id = qr_cli_arg(&cli, 2);
     if (!what)
         return 2;
