@@ -91,6 +91,9 @@ int cmd_proof(qr_cli *cli);
 int cmd_tail(qr_cli *cli);
 int cmd_export(qr_cli *cli);
 int cmd_verify(qr_cli *cli);
+/* the operator's (cmd_ops.c) */
+int cmd_status(qr_cli *cli);
+int cmd_backup(qr_cli *cli);
 
 /* ---- the clerk-facing commands (parse.c, cmd_state.c) ---------------------------------- */
 
@@ -170,5 +173,17 @@ int cmd_ratify(qr_cli *cli);
 int cmd_overturn(qr_cli *cli);
 int cmd_action(qr_cli *cli);
 int cmd_state(qr_cli *cli);
+
+/* ---- signed minutes (cmd_minutes.c, cmd_verify_minutes.c, cmd_audit.c) ------------------- */
+
+int cmd_minutes(qr_cli *cli); /* `minutes approve` goes on to cmd_minutes_approve */
+int cmd_verify_minutes(qr_cli *cli);
+int cmd_audit(qr_cli *cli);
+/* What approving signed minutes pins: the SHA-256 of the file at `path`, and the checkpoint
+ * named in its signature (sigpath, default path.minisig), which must verify with one of the
+ * forum's clerks and name this forum and meeting.  Returns 0 or an exit status (said why). */
+int qr_cli_minutes_pin(qr_cli *cli, const char *forum, const char *meeting, const char *path,
+                       const char *sigpath, uint8_t hash[QR_HASH_LEN], uint64_t *size,
+                       uint8_t root[QR_HASH_LEN]);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include "client.h"
 
+#include "minisign.h"
 #include "note.h"
 #include "util.h"
 
@@ -70,10 +71,13 @@ int cmd_key(qr_cli *cli)
     int rc = qr_cli_load_key(path, &k);
     if (rc != QR_OK)
         return qr_code_exit(rc);
-    char pub[1024], vkey[QR_NOTE_VKEY_MAX];
+    char pub[1024], vkey[QR_NOTE_VKEY_MAX], wkey[QR_NOTE_VKEY_MAX];
+    char mkey[QR_MINISIGN_PUBKEY_LEN + 1];
     char *sign = qr_b64(k->sign_pk, 32), *curve = qr_b64(k->curve_pk, 32);
     qr_key_format_public(k, pub, sizeof pub);
     qr_key_vkey(k, NULL, vkey, sizeof vkey);
+    qr_note_vkey_format(k->name, QR_NOTE_COSIG, k->sign_pk, wkey, sizeof wkey);
+    qr_minisign_pubkey(k->sign_pk, mkey, sizeof mkey);
     if (public_only)
         fputs(pub, stdout);
     else if (cli->json) {
@@ -84,6 +88,8 @@ int cmd_key(qr_cli *cli)
         qr_json_str(&j, "sign_key", sign);
         qr_json_str(&j, "curve_key", curve);
         qr_json_str(&j, "vkey", vkey);
+        qr_json_str(&j, "witness_vkey", wkey);
+        qr_json_str(&j, "minisign_key", mkey);
         qr_json_bool(&j, "has_secret", k->has_secret);
         qr_json_end(&j);
         qr_json_end_line(&j);
@@ -92,9 +98,11 @@ int cmd_key(qr_cli *cli)
                "sign key:    %s   (Ed25519: statements, minutes)\n"
                "curve key:   %s   (CURVE: ZeroMQ transport)\n"
                "C2SP vkey:   %s\n"
+               "witness:     %s   (C2SP cosignature vkey)\n"
+               "minisign:    %s   (minisign -P: signed minutes)\n"
                "allow-list:  %s %s\n"
                "secret:      %s\n",
-               k->name, sign, curve, vkey, k->name, curve,
+               k->name, sign, curve, vkey, wkey, mkey, k->name, curve,
                k->has_secret ? "yes (keep this file private)" : "no (public key file)");
     }
     free(sign);

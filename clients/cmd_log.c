@@ -201,11 +201,36 @@ int cmd_log(qr_cli *cli)
 
 /* ---- quorum checkpoint ----------------------------------------------------------------- */
 
+/* The checkpoint's cosignatures: which of the given witnesses cosigned it (verified). */
+static size_t check_witnesses(const char *note, const char **wkeys, size_t nw, int *verified)
+{
+    qr_note parsed;
+    size_t ok = 0;
+    if (qr_note_parse(note, strlen(note), &parsed) != QR_OK)
+        return 0;
+    for (size_t i = 0; i < nw; i++) {
+        qr_note_verifier v;
+        uint64_t ts;
+        verified[i] = qr_note_vkey_parse(wkeys[i], &v) == QR_OK && v.type == QR_NOTE_COSIG &&
+                      qr_cosig_verify(note, &parsed, &v, &ts) == QR_OK;
+        ok += (size_t)verified[i];
+    }
+    return ok;
+}
+
 int cmd_checkpoint(qr_cli *cli)
 {
+    const char *wkeys[32];
+    int wok[32];
+    size_t nw = 0;
+    for (const char *w; nw < 32 && (w = qr_cli_opt(cli, "witness"));)
+        wkeys[nw++] = w;
     const char *forum = qr_cli_arg(cli, 0);
     if (!forum) {
-        fprintf(stderr, "usage: quorum checkpoint FORUM\nexample: quorum checkpoint city-pb\n");
+        fprintf(stderr, "usage: quorum checkpoint FORUM [--witness VKEY]...\n"
+                        "  --witness: a witness's cosignature vkey (quorum key show prints it);\n"
+                        "             fails unless each given witness cosigned the checkpoint\n"
+                        "example: quorum checkpoint city-pb --witness \"$(cat nhft.wvkey)\"\n");
         return 2;
     }
     qr_source src;
@@ -216,6 +241,7 @@ int cmd_checkpoint(qr_cli *cli)
     if (!status) {
         qr_checkpoint cp;
         int rc = verify_checkpoint(note, vkey, &cp);
+        size_t cosigned = check_witnesses(note, wkeys, nw, wok);
         if (cli->json) {
             qr_json j;
             qr_json_init(&j, stdout);
@@ -229,15 +255,30 @@ int cmd_checkpoint(qr_cli *cli)
                 qr_json_u64(&j, "size", cp.size);
                 qr_json_b64(&j, "root", cp.root, QR_HASH_LEN);
             }
+            qr_json_array(&j, "witnesses");
+            for (size_t i = 0; i < nw; i++) {
+                qr_json_object(&j, NULL);
+                qr_json_str(&j, "vkey", wkeys[i]);
+                qr_json_bool(&j, "cosigned", wok[i]);
+                qr_json_end(&j);
+            }
+            qr_json_end(&j);
             qr_json_end(&j);
             qr_json_end_line(&j);
         } else {
-            fputs(note, stdout); /* exactly as signed */
+            fputs(note, stdout); /* exactly as signed, with any cosignatures */
+            for (size_t i = 0; i < nw; i++)
+                fprintf(stderr, "witness %s: %s\n", wkeys[i],
+                        wok[i] ? "cosigned (verified)" : "NOT cosigned");
         }
         if (rc != QR_OK)
             status = qr_cli_fail(NULL, rc, "the checkpoint does not verify with the daemon's "
                                            "key (%s)",
                                  vkey ? vkey : "no key");
+        else if (cosigned != nw)
+            status = qr_cli_fail(NULL, QR_BAD_NOTE, "%zu of the %zu witnesses given have not "
+                                                    "cosigned this checkpoint",
+                                 nw - cosigned, nw);
     }
     free(note);
     free(vkey);
@@ -469,8 +510,11 @@ fail:
     return NULL;
 }
 
-/* One event: topic frame, then the Event.  Returns its seq in *seq, or -1 if malformed. */
-static int tail_event(void *sub, tail_ctx *t, uint64_t *seq)
+/* One event: topic frame, then the Event.  *known gets the tree size the event shows (so a
+ * caller can fetch what it lacks), or the event is malformed and -1 is returned.  An entry is
+ * printed at once if it is the next one; checkpoint-only events (cosignatures, heartbeats)
+ * carry only the size. */
+static int tail_event(void *sub, tail_ctx *t, uint64_t *known)
 {
     zmq_msg_t topic, body;
     zmq_msg_init(&topic);
@@ -482,9 +526,13 @@ static int tail_event(void *sub, tail_ctx *t, uint64_t *seq)
                            : NULL;
     int rc = -1;
     if (ev && ev->forum && !strcmp(ev->forum, t->forum)) {
-        *seq = ev->seq;
-        if (ev->seq == t->next)
-            tail_print(t, ev->seq, ev->entry.data, ev->entry.len);
+        if (ev->entry.len == 0) {
+            *known = ev->size;
+        } else {
+            *known = ev->seq + 1;
+            if (ev->seq == t->next)
+                tail_print(t, ev->seq, ev->entry.data, ev->entry.len);
+        }
         rc = 0;
     }
     if (ev)
@@ -548,9 +596,9 @@ int cmd_tail(qr_cli *cli)
             continue;
         }
         quiet_ms = 0;
-        uint64_t seq = 0;
-        if (tail_event(sub, &t, &seq) == 0 && seq > t.next &&
-            (status = catch_up(&src, &t, seq + 1)))
+        uint64_t known = 0;
+        if (tail_event(sub, &t, &known) == 0 && known > t.next &&
+            (status = catch_up(&src, &t, known)))
             break;
     }
 out:

@@ -540,11 +540,17 @@ int cmd_correct(qr_cli *cli)
 static int approve_usage(void)
 {
     fprintf(stderr,
-            "usage: quorum minutes approve FORUM MEETING --minutes-hash HEX64 --checkpoint-size "
+            "usage: quorum minutes approve FORUM MEETING --minutes FILE.md [--sig FILE] [--org "
+            "ORG]\n"
+            "       quorum minutes approve FORUM MEETING --minutes-hash HEX64 --checkpoint-size "
             "N\n"
             "         --checkpoint-root BASE64 [--org ORG]\n"
             "  Signed by the chair (no --org), then by each organisation's representative.\n"
+            "  --minutes takes the hash of the signed minutes and the checkpoint named in their\n"
+            "  signature (FILE.md.minisig, checked against the forum's clerks).\n"
             "example: quorum --key chair.key minutes approve lpt-nhft-jwg jwg-2025-06 \\\n"
+            "           --minutes jwg-2025-06.md\n"
+            "         quorum --key chair.key minutes approve lpt-nhft-jwg jwg-2025-06 \\\n"
             "           --minutes-hash "
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 \\\n"
             "           --checkpoint-size 58 --checkpoint-root "
@@ -560,13 +566,19 @@ int cmd_minutes_approve(qr_cli *cli)
     shift(cli);
     const char *mh = qr_cli_opt(cli, "minutes-hash"), *cs = qr_cli_opt(cli, "checkpoint-size"),
                *cr = qr_cli_opt(cli, "checkpoint-root"), *org = qr_cli_opt(cli, "org");
+    const char *file = qr_cli_opt(cli, "minutes"), *sig = qr_cli_opt(cli, "sig");
     const char *forum = qr_cli_arg(cli, 0), *meeting = qr_cli_arg(cli, 1);
     uint8_t mhash[QR_HASH_LEN], root[QR_HASH_LEN];
     uint64_t size;
-    if (!forum || !meeting || !mh || !cs || !cr || qr_cli_extra(cli, 2))
+    if (!forum || !meeting || qr_cli_extra(cli, 2) || (file ? mh || cs || cr : !mh || !cs || !cr))
         return approve_usage();
-    if (qr_cli_parse_hash(mh, mhash) || qr_cli_parse_hash(cr, root) ||
-        qr_cli_parse_u64(cs, &size) || size == 0) {
+    if (file) {
+        int status = qr_cli_check_ids(cli, "forum", forum, "meeting", meeting, NULL);
+        if (status ||
+            (status = qr_cli_minutes_pin(cli, forum, meeting, file, sig, mhash, &size, root)))
+            return status;
+    } else if (qr_cli_parse_hash(mh, mhash) || qr_cli_parse_hash(cr, root) ||
+               qr_cli_parse_u64(cs, &size) || size == 0) {
         fprintf(stderr, "quorum: --minutes-hash and --checkpoint-root are SHA-256 hashes (64 "
                         "hex digits or base64); --checkpoint-size is a positive count\n");
         return approve_usage();

@@ -196,6 +196,9 @@ static int delegate_grant(qr_cli *cli)
     if (qr_cli_date_opt(cli, "from", 1, &dg.valid_from) ||
         qr_cli_date_opt(cli, "until", 1, &dg.valid_until))
         return delegate_usage();
+    /* "valid until 31 March" covers the whole of 31 March: a day runs to its last second. */
+    if (dg.valid_until % 86400 == 0)
+        dg.valid_until += 86399;
     const char *forum = qr_cli_arg(cli, 0), *org = qr_cli_arg(cli, 1), *id = qr_cli_arg(cli, 2);
     if (!forum || !org || !id || !nh || !nc || qr_cli_extra(cli, 3))
         return delegate_usage();

@@ -263,8 +263,12 @@ static void print_closed(const qr_rules *r)
                qr_cli_enum_name(qr_cli_forum_results, p->result));
         for (size_t k = 0; k < p->noutcomes; k++) {
             const char *b = board_status(p, k);
-            printf("%s%s %s%s%s%s", k ? ", " : "", p->outcomes[k].org,
-                   qr_rules_outcome_name(p->outcomes[k].outcome), *b ? " (" : "", b, *b ? ")" : "");
+            Quorum__Outcome now = qr_rules_effective_outcome(p, k);
+            printf("%s%s %s", k ? ", " : "", p->outcomes[k].org,
+                   qr_rules_outcome_name(p->outcomes[k].outcome));
+            if (now != p->outcomes[k].outcome)
+                printf(" -> %s", qr_rules_outcome_name(now));
+            printf("%s%s%s", *b ? " (" : "", b, *b ? ")" : "");
         }
         printf("\n");
     }
@@ -383,6 +387,7 @@ static void json_proposal(qr_json *j, const qr_rules *r, const qr_proposal *p)
             qr_json_object(j, NULL);
             json_outcome(j, &p->outcomes[k]);
             qr_json_str(j, "board", json_board(p, k));
+            qr_json_str(j, "binds_now", qr_rules_outcome_name(qr_rules_effective_outcome(p, k)));
             qr_json_bool(j, "overturned", p->overturned && p->overturned[k]);
             qr_json_end(j);
         }

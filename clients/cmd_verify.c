@@ -15,6 +15,11 @@
  * replays the rulebook over every entry (a daemon could append a validly signed but unlawful
  * statement), checks the root against the checkpoint and the checkpoint's signature, and names
  * each entry that fails.  It trusts the file's log-vkey only if no --log-key is given, and says so.
+ *
+ * Signatures are most of the work (one Ed25519 verification per entry), and each stands
+ * alone, so verify reads entries in chunks and checks a chunk's signatures on --threads
+ * threads (default: every CPU); then one thread takes the chunk in order for everything whose
+ * verdict depends on what came before: numbering, the rulebook replay and the tree.
  */
 #include "client.h"
 
@@ -24,12 +29,16 @@
 #include "replay.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define EXPORT_MAX_LINE (2 * QR_MAX_STATEMENT + 1024)
+#define VERIFY_CHUNK 2048 /* entries read before their signatures are checked together */
+#define VERIFY_MAX_THREADS 256
 
 typedef struct {
     FILE *out;
@@ -102,7 +111,21 @@ typedef struct {
     uint64_t end_count;
     qr_merkle_frontier fr;
     qr_rules *rules; /* the rulebook replayed over the entries */
+    int threads;
 } verify_state;
+
+/* An entry line read but not yet verified. */
+typedef struct {
+    char *seqtext, *b64; /* one allocation: the line's two fields */
+    uint8_t *bytes;      /* the decoded entry; NULL if the line is not base64 */
+    size_t len;
+    int signature_ok;
+} pending_entry;
+
+typedef struct {
+    pending_entry *e;
+    size_t from, to;
+} signature_job;
 
 static void problem(verify_state *v, const char *fmt, ...) QR_PRINTF(2, 3);
 static void problem(verify_state *v, const char *fmt, ...)
@@ -124,25 +147,86 @@ static void problem(verify_state *v, const char *fmt, ...)
         printf("FAIL  %s\n", msg);
 }
 
-/* One entry: its bytes, its number, its signature and its lawfulness under the rulebook at
- * the time it was logged (the same replay the daemon ran when it accepted it). */
-static void verify_entry(verify_state *v, const char *seqtext, const char *b64)
+/* Decode one entry and check its statement's signature: what needs nothing but the entry.
+ * Anything that does not decode is left for verify_entry to name. */
+static void check_signature(pending_entry *p)
+{
+    size_t cap = strlen(p->b64);
+    Quorum__LogEntry *e = NULL;
+    p->signature_ok = 0;
+    if ((p->bytes = malloc(cap + 1)) == NULL)
+        return;
+    if (sodium_base642bin(p->bytes, cap, p->b64, cap, NULL, &p->len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0) {
+        free(p->bytes);
+        p->bytes = NULL;
+        p->len = 0;
+        return;
+    }
+    if (qr_entry_decode(p->bytes, p->len, &e) != QR_OK)
+        return;
+    Quorum__SignedStatement *s = e->signed_statement.len <= QR_MAX_STATEMENT + 128
+                                     ? quorum__signed_statement__unpack(
+                                           NULL, e->signed_statement.len, e->signed_statement.data)
+                                     : NULL;
+    if (s && s->signer.len == 32 && s->signature.len == 64)
+        p->signature_ok = qr_key_verify_statement(s->signer.data, s->statement.data,
+                                                  s->statement.len, s->signature.data) == QR_OK;
+    if (s)
+        quorum__signed_statement__free_unpacked(s, NULL);
+    quorum__log_entry__free_unpacked(e, NULL);
+}
+
+static void *check_signatures(void *arg)
+{
+    signature_job *j = arg;
+    for (size_t i = j->from; i < j->to; i++)
+        check_signature(&j->e[i]);
+    return NULL;
+}
+
+/* Every signature of the chunk, on up to v->threads threads (this one included). */
+static void check_chunk(verify_state *v, pending_entry *e, size_t n)
+{
+    size_t t = (size_t)v->threads, per;
+    if (t > n / 64 + 1)
+        t = n / 64 + 1; /* not worth a thread for fewer than 64 entries */
+    per = (n + t - 1) / t;
+    pthread_t tid[VERIFY_MAX_THREADS];
+    signature_job job[VERIFY_MAX_THREADS];
+    int started[VERIFY_MAX_THREADS] = {0};
+    for (size_t i = 0; i < t; i++) {
+        job[i] =
+            (signature_job){e, i * per < n ? i * per : n, (i + 1) * per < n ? (i + 1) * per : n};
+        if (i > 0)
+            started[i] = pthread_create(&tid[i], NULL, check_signatures, &job[i]) == 0;
+    }
+    check_signatures(&job[0]);
+    for (size_t i = 1; i < t; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else
+            check_signatures(&job[i]); /* no thread to be had: do it here */
+    }
+}
+
+/* One entry, in order: its number, its lawfulness under the rulebook at the time it was
+ * logged (the same replay the daemon ran when it accepted it, with the signature checked in
+ * check_signature) and its place in the tree. */
+static void verify_entry(verify_state *v, const pending_entry *p)
 {
     uint64_t seq;
-    size_t cap = strlen(b64), len = 0;
-    uint8_t *bytes = malloc(cap + 1), leaf[QR_HASH_LEN];
+    uint8_t leaf[QR_HASH_LEN];
     qr_refusal why;
-    if (!bytes)
-        return problem(v, "out of memory");
     if (!v->rules && (v->rules = qr_rules_new(v->forum)) == NULL)
         return problem(v, "out of memory");
-    if (qr_cli_parse_u64(seqtext, &seq) != QR_OK || seq != v->entries) {
+    if (qr_cli_parse_u64(p->seqtext, &seq) != QR_OK || seq != v->entries) {
         problem(v, "entry %llu: the export's entries are out of order (found '%s')",
-                (unsigned long long)v->entries, seqtext);
-    } else if (sodium_base642bin(bytes, cap, b64, strlen(b64), NULL, &len, NULL,
-                                 sodium_base64_VARIANT_ORIGINAL) != 0) {
+                (unsigned long long)v->entries, p->seqtext);
+    } else if (!p->bytes) {
         problem(v, "entry %llu: not valid base64", (unsigned long long)seq);
-    } else if (qr_replay_entry(v->rules, bytes, len, NULL, &why) != QR_OK) {
+    } else if (qr_replay_entry_checked(v->rules, p->bytes, p->len, p->signature_ok, NULL, &why) !=
+               QR_OK) {
         if (why.code == QR_BAD_SIGNATURE || why.code == QR_BAD_STATEMENT ||
             why.code == QR_TOO_LARGE || why.code == QR_TAMPERED)
             problem(v, "entry %llu: %s", (unsigned long long)seq, why.message);
@@ -150,10 +234,21 @@ static void verify_entry(verify_state *v, const char *seqtext, const char *b64)
             problem(v, "entry %llu breaks rule %s: %s", (unsigned long long)seq,
                     qr_code_name(why.code), why.message);
     }
-    qr_merkle_leaf_hash(bytes, len, leaf);
+    qr_merkle_leaf_hash(p->bytes ? p->bytes : (const uint8_t *)"", p->len, leaf);
     qr_merkle_frontier_append(&v->fr, leaf, NULL, NULL);
     v->entries++;
-    free(bytes);
+}
+
+/* Verify the entries read so far, and forget them. */
+static void flush_entries(verify_state *v, pending_entry *e, size_t *n)
+{
+    check_chunk(v, e, *n);
+    for (size_t i = 0; i < *n; i++) {
+        verify_entry(v, &e[i]);
+        free(e[i].seqtext);
+        free(e[i].bytes);
+    }
+    *n = 0;
 }
 
 static void verify_checkpoint_line(verify_state *v, const char *b64)
@@ -201,12 +296,20 @@ static void verify_head(verify_state *v, const char *log_key)
 
 int cmd_verify(qr_cli *cli)
 {
-    const char *log_key = qr_cli_opt(cli, "log-key"), *path = qr_cli_arg(cli, 0);
-    if (!path) {
-        fprintf(stderr, "usage: quorum verify FILE [--log-key VKEY]\n"
+    const char *log_key = qr_cli_opt(cli, "log-key"), *threads = qr_cli_opt(cli, "threads");
+    const char *path = qr_cli_arg(cli, 0);
+    uint64_t nthreads = 0;
+    if (!path || (threads && (qr_cli_parse_u64(threads, &nthreads) != QR_OK ||
+                              nthreads > VERIFY_MAX_THREADS))) {
+        fprintf(stderr, "usage: quorum verify FILE [--log-key VKEY] [--threads N]\n"
+                        "  --threads N  check signatures on N threads (default: every CPU)\n"
                         "example: quorum verify city-pb.export --log-key "
                         "\"$(cat city-pb.vkey)\"\n");
         return 2;
+    }
+    if (nthreads == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        nthreads = cpus < 1 ? 1 : cpus > VERIFY_MAX_THREADS ? VERIFY_MAX_THREADS : (uint64_t)cpus;
     }
     FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
     if (!f)
@@ -214,9 +317,16 @@ int cmd_verify(qr_cli *cli)
     verify_state v;
     memset(&v, 0, sizeof v);
     v.cli = cli;
+    v.threads = (int)nthreads;
     qr_merkle_frontier_init(&v.fr);
     char *line = malloc(EXPORT_MAX_LINE);
+    pending_entry *pend = calloc(VERIFY_CHUNK, sizeof *pend);
+    size_t npend = 0;
     uint64_t lineno = 0;
+    if (!pend) {
+        free(line);
+        line = NULL;
+    }
     while (line && fgets(line, EXPORT_MAX_LINE, f)) {
         lineno++;
         size_t n = strlen(line);
@@ -228,6 +338,8 @@ int cmd_verify(qr_cli *cli)
         char *sp = strchr(line, ' '), *arg = sp ? sp + 1 : (char *)"";
         if (sp)
             *sp = 0;
+        if (npend && strcmp(line, "entry") != 0)
+            flush_entries(&v, pend, &npend); /* entries are verified before what follows */
         if (lineno == 1) {
             if (strcmp(line, "quorum-export-v1") != 0) {
                 problem(&v, "%s is not a quorum export", path);
@@ -247,12 +359,27 @@ int cmd_verify(qr_cli *cli)
                 continue;
             }
             *b64++ = 0;
-            verify_entry(&v, arg, b64);
+            size_t at = strlen(arg) + 1, blen = strlen(b64);
+            char *copy = malloc(at + blen + 1);
+            if (!copy) {
+                problem(&v, "out of memory");
+                break;
+            }
+            memcpy(copy, arg, at);
+            memcpy(copy + at, b64, blen + 1);
+            pend[npend++] = (pending_entry){.seqtext = copy, .b64 = copy + at};
+            if (npend == VERIFY_CHUNK)
+                flush_entries(&v, pend, &npend);
         } else if (!strcmp(line, "end")) {
             v.have_end = qr_cli_parse_u64(arg, &v.end_count) == QR_OK;
         } else
             problem(&v, "line %llu: '%s' is not understood", (unsigned long long)lineno, line);
     }
+    if (npend)
+        flush_entries(&v, pend, &npend);
+    if (!line || !pend)
+        problem(&v, "out of memory");
+    free(pend);
     free(line);
     if (f != stdin)
         fclose(f);

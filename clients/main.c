@@ -3,6 +3,7 @@
  */
 #include "client.h"
 #include "log.h"
+#include "version.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -54,12 +55,17 @@ static const struct {
     {"correct", cmd_correct,
      "correct FORUM SEQ --what TEXT --reason TEXT\n"
      "                                  correct an entry (clerk)"},
-    {"minutes", cmd_minutes_approve,
-     "minutes approve FORUM MEETING ...\n"
-     "                                  approve minutes as a true record"},
+    {"minutes", cmd_minutes,
+     "minutes FORUM MEETING [--out DIR] | minutes approve FORUM MEETING --minutes FILE.md\n"
+     "                                  signed minutes and their proofs; approve minutes"},
     {"state", cmd_state,
      "state FORUM [--watch]           members, attendance, live tally, actions"},
     {"forums", cmd_forums, "forums                          list forums"},
+    {"status", cmd_status,
+     "status                          how the daemon is doing: uptime, rates, latency, peers"},
+    {"backup", cmd_backup,
+     "backup FILE [--wait SECONDS]    an online, checked copy of the daemon's database "
+     "(operator)"},
     {"log", cmd_log, "log FORUM [--from N] [--to N]   print entries (--json: exact bytes)"},
     {"checkpoint", cmd_checkpoint, "checkpoint FORUM                print the signed checkpoint"},
     {"proof", cmd_proof, "proof inclusion FORUM INDEX [SIZE] | proof consistency FORUM OLD "
@@ -68,7 +74,13 @@ static const struct {
     {"tail", cmd_tail, "tail FORUM [--from N] [--count N] [--idle SECONDS]\n"
                        "                                  print entries as they are recorded"},
     {"export", cmd_export, "export FORUM                    write the whole log to stdout"},
-    {"verify", cmd_verify, "verify FILE [--log-key VKEY]    verify an export offline"},
+    {"verify", cmd_verify,
+     "verify FILE [--log-key VKEY] [--threads N]\n"
+     "                                  verify an export offline"},
+    {"verify-minutes", cmd_verify_minutes,
+     "verify-minutes FILE.md [--bundle FILE] [--log-key VKEY] [--clerk-key KEY]\n"
+     "                                  verify signed minutes offline, proofs and content"},
+    {"audit", cmd_audit, "audit FORUM [--log-key VKEY]    an auditor's report on a whole forum"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof *commands)
@@ -114,7 +126,7 @@ int main(int argc, char **argv)
         return cmd ? 0 : 2;
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
-        printf("quorum %s\n", QR_VERSION);
+        qr_version_print(stdout, "quorum");
         return 0;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)

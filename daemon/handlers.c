@@ -54,6 +54,11 @@ static void reply_ok(qr_server *s, zmq_msg_t *peer, Quorum__Reply *r)
     send_reply(s, peer, r);
 }
 
+void qr_reply_ok(qr_server *s, zmq_msg_t *peer, Quorum__Reply *r)
+{
+    reply_ok(s, peer, r);
+}
+
 /* ---- submit ---------------------------------------------------------------------------- */
 
 static int is_operator(const qr_server *s, const uint8_t signer[32])
@@ -109,21 +114,40 @@ static void batch_fail(qr_server *s, int code, const char *why)
             if (qr_server_load_rules(s, s->batch[i].forum) != QR_OK)
                 qr_error("cannot rebuild the state of forum %s", s->batch[i].forum);
     for (size_t i = 0; i < s->nbatch; i++) {
-        qr_reply_status(s, &s->batch[i].peer, s->batch[i].req_id, code, why);
-        pending_free(&s->batch[i]);
+        qr_pending *p = &s->batch[i];
+        qr_warn("not recorded: %s in forum %s from %s: %s: %s", qr_statement_kind(p->stmt->st),
+                p->forum, p->who, qr_code_name(code), why);
+        qr_reply_status(s, &p->peer, p->req_id, code, why);
+        pending_free(p);
     }
     s->nbatch = 0;
 }
 
-static void refuse(qr_server *s, zmq_msg_t *peer, uint64_t id, const qr_statement *st, int rc,
-                   const char *msg)
+/* The signer as the log names it: the first 8 bytes of its public signing key, in hex. */
+static void signer_hex(const qr_statement *st, char out[17])
 {
-    qr_info("refused %s for forum %s: %s: %s", st ? qr_statement_kind(st->st) : "statement",
-            st ? st->st->forum : "?", qr_code_name(rc), msg);
+    if (st)
+        qr_hex(st->signer, 8, out);
+    else
+        snprintf(out, 17, "?");
+}
+
+/* Who did what, and the result: one line per submit, accepted or refused.  Only names and
+ * public keys: nothing secret ever reaches the log. */
+static void refuse(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *who,
+                   const qr_statement *st, int rc, const char *msg)
+{
+    char signer[17];
+    signer_hex(st, signer);
+    qr_stats_refused(&s->stats);
+    qr_info("refused %s in forum %s from %s (signer %s): %s: %s",
+            st ? qr_statement_kind(st->st) : "statement", st ? st->st->forum : "?",
+            *who ? who : "?", signer, qr_code_name(rc), msg);
     qr_reply_status(s, peer, id, rc, msg);
 }
 
-static void handle_submit(qr_server *s, zmq_msg_t *peer, uint64_t id, const Quorum__Submit *sub)
+static void handle_submit(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *who,
+                          const Quorum__Submit *sub)
 {
     qr_refusal why = {QR_OK, ""};
     qr_statement *st = NULL;
@@ -153,7 +177,7 @@ static void handle_submit(qr_server *s, zmq_msg_t *peer, uint64_t id, const Quor
         rc = qr_rules_apply(rules, st, seq, now, leaf, &why);
     }
     if (rc != QR_OK) {
-        refuse(s, peer, id, st, rc, why.message);
+        refuse(s, peer, id, who, st, rc, why.message);
         qr_statement_destroy(&st);
         qr_rules_destroy(&fresh);
         free(entry);
@@ -167,6 +191,7 @@ static void handle_submit(qr_server *s, zmq_msg_t *peer, uint64_t id, const Quor
     zmq_msg_init(&p->peer);
     zmq_msg_copy(&p->peer, peer);
     p->req_id = id;
+    snprintf(p->who, sizeof p->who, "%s", *who ? who : "?");
     p->stmt = st;
     p->entry = entry;
     p->entry_len = entry_len;
@@ -245,6 +270,7 @@ int qr_batch_commit(qr_server *s)
     if (s->nbatch == 0)
         return QR_OK;
     size_t ndirty = qr_store_dirty_count(s->store);
+    int64_t began_us = qr_stats_now_us();
     int rc = (s->checkpoints = calloc(ndirty, sizeof *s->checkpoints)) ? QR_OK : QR_NOMEM;
     if (rc == QR_OK)
         rc = sign_checkpoints(s);
@@ -255,6 +281,8 @@ int qr_batch_commit(qr_server *s)
         batch_fail(s, QR_UNAVAILABLE, "the daemon could not commit to its database; retry");
     } else {
         s->commits++;
+        qr_stats_commit(&s->stats, (uint64_t)(qr_stats_now_us() - began_us));
+        qr_stats_accepted(&s->stats, s->nbatch);
         for (size_t i = 0; i < s->nbatch; i++) {
             qr_pending *p = &s->batch[i];
             const char *cp = checkpoint_for(s, p->forum);
@@ -272,8 +300,11 @@ int qr_batch_commit(qr_server *s)
             reply_ok(s, &p->peer, &r);
             publish(s, p, cp);
             qr_zap_register_statement(s, p->stmt->st);
-            qr_debug("recorded %s as forum %s entry %llu", qr_statement_kind(p->stmt->st),
-                     p->forum, (unsigned long long)p->seq);
+            char signer[17];
+            signer_hex(p->stmt, signer);
+            qr_info("accepted %s in forum %s as entry %llu from %s (signer %s)",
+                    qr_statement_kind(p->stmt->st), p->forum, (unsigned long long)p->seq, p->who,
+                    signer);
             pending_free(p);
         }
         s->submits += s->nbatch;
@@ -359,15 +390,17 @@ static void handle_checkpoint(qr_server *s, zmq_msg_t *peer, uint64_t id,
         return;
     }
     forum_vkey(s, forum, vkey, sizeof vkey);
+    char *cosigned = qr_witness_cosigned_note(s, forum, note, size);
     Quorum__Reply r = QUORUM__REPLY__INIT;
     Quorum__Checkpoint c = QUORUM__CHECKPOINT__INIT;
     c.forum = (char *)forum;
-    c.note = note;
+    c.note = cosigned ? cosigned : note;
     c.log_vkey = vkey;
     r.id = id;
     r.result_case = QUORUM__REPLY__RESULT_CHECKPOINT;
     r.checkpoint = &c;
     reply_ok(s, peer, &r);
+    free(cosigned);
     free(note);
 }
 
@@ -479,17 +512,21 @@ out:
     free(ptrs);
 }
 
-void qr_handle_request(qr_server *s, zmq_msg_t *peer, const uint8_t *data, size_t len)
+void qr_handle_request(qr_server *s, zmq_msg_t *peer, const char *who, const uint8_t *data,
+                       size_t len)
 {
     if (len > (size_t)s->cfg.max_message_size) {
         char msg[128];
         snprintf(msg, sizeof msg, "the request is %zu bytes; the limit is %ld", len,
                  s->cfg.max_message_size);
+        qr_info("refused a request from %s: TOO_LARGE: %s", *who ? who : "?", msg);
         qr_reply_status(s, peer, 0, QR_TOO_LARGE, msg);
         return;
     }
     Quorum__Request *req = quorum__request__unpack(NULL, len, data);
     if (!req) {
+        qr_info("refused a request from %s: BAD_REQUEST: it is not a quorum request",
+                *who ? who : "?");
         qr_reply_status(s, peer, 0, QR_BAD_REQUEST, "the message is not a quorum request");
         return;
     }
@@ -499,7 +536,7 @@ void qr_handle_request(qr_server *s, zmq_msg_t *peer, const uint8_t *data, size_
     case QUORUM__REQUEST__OP_SUBMIT:
         if ((long)s->nbatch >= s->cfg.batch_max)
             qr_batch_commit(s);
-        handle_submit(s, peer, req->id, req->submit);
+        handle_submit(s, peer, req->id, who, req->submit);
         break;
     case QUORUM__REQUEST__OP_READ_ENTRIES: handle_read(s, peer, req->id, req->read_entries); break;
     case QUORUM__REQUEST__OP_GET_CHECKPOINT:
@@ -512,6 +549,11 @@ void qr_handle_request(qr_server *s, zmq_msg_t *peer, const uint8_t *data, size_
         handle_consistency(s, peer, req->id, req->consistency_proof);
         break;
     case QUORUM__REQUEST__OP_LIST_FORUMS: handle_list(s, peer, req->id); break;
+    case QUORUM__REQUEST__OP_GET_STATUS: qr_handle_status(s, peer, req->id); break;
+    case QUORUM__REQUEST__OP_BACKUP: qr_backup_request(s, peer, req->id, who, req->backup); break;
+    case QUORUM__REQUEST__OP_ADD_COSIGNATURE:
+        qr_witness_handle_add(s, peer, req->id, req->add_cosignature);
+        break;
     default:
         qr_reply_status(s, peer, req->id, QR_BAD_REQUEST, "the request names no operation");
         break;

@@ -10,6 +10,7 @@
 #include "replay.h"
 #include "util.h"
 #include "wire.h"
+#include "witness.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,7 +84,10 @@ static int load_entry(void *ctx, uint64_t seq, const uint8_t *entry, size_t len)
     load_ctx *l = ctx;
     qr_statement *st = NULL;
     qr_refusal why;
-    if (qr_replay_entry(l->rules, entry, len, &st, &why) != QR_OK) {
+    /* The signature is not checked again: this entry's bytes were matched to a checkpoint
+     * this daemon signed (qr_server_check_heads runs first), and it verified the signature
+     * when the statement arrived.  Checking a million signatures would take half a minute. */
+    if (qr_replay_entry_checked(l->rules, entry, len, 1, &st, &why) != QR_OK) {
         qr_warn("forum %s entry %llu breaks a rule: %s: %s", l->rules->forum,
                 (unsigned long long)seq, qr_code_name(why.code), why.message);
         return QR_OK;
@@ -112,15 +116,15 @@ int qr_server_load_rules(qr_server *s, const char *forum)
 
 static int build_allow_list(qr_server *s)
 {
-    char path[1100], err[512];
-    int rc = qr_allow_add(&s->allow, s->operator_key->curve_pk, s->operator_key->name);
-    state_path(s, s->cfg.allow_keys, "allow.keys", path, sizeof path);
-    if (rc == QR_OK && (*s->cfg.allow_keys || access(path, F_OK) == 0)) {
-        if ((rc = qr_allow_load_file(&s->allow, path, err, sizeof err)) != QR_OK)
-            qr_error("%s", err);
-    }
+    char err[512];
+    int rc = qr_server_read_allow(s, &s->cfg, &s->allow, err, sizeof err);
+    if (rc != QR_OK)
+        qr_error("%s", err);
     for (size_t i = 0; rc == QR_OK && i < qr_store_forum_count(s->store); i++)
         rc = qr_server_load_rules(s, qr_store_forum_at(s->store, i)->forum);
+    if (rc == QR_OK)
+        qr_info("allow-list: %zu key%s (operator and allow_keys), %zu registered by the logs",
+                s->allow.n, s->allow.n == 1 ? "" : "s", s->registered.n);
     return rc;
 }
 
@@ -133,6 +137,8 @@ int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop)
     s->stop = stop;
     s->lock_fd = -1;
     qr_log_level = cfg->log_level;
+    qr_stats_init(&s->stats);
+    qr_notify_init(&s->notify);
 
     if (qr_mkdir_p(s->cfg.state_dir, 0700) != QR_OK) {
         qr_error("cannot create state directory %s: %s", s->cfg.state_dir, strerror(errno));
@@ -161,6 +167,10 @@ int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop)
         qr_error("%s", err);
         return rc;
     }
+    if ((rc = qr_witness_init(s->store)) != QR_OK) {
+        qr_error("cannot create the cosignature tables in %s", path);
+        return rc;
+    }
     if ((s->batch = calloc((size_t)s->cfg.batch_max, sizeof *s->batch)) == NULL)
         return QR_NOMEM;
     if ((rc = qr_server_check_heads(s)) != QR_OK)
@@ -168,37 +178,38 @@ int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop)
     return build_allow_list(s);
 }
 
-static int check_forum(qr_server *s, const qr_store_forum *f)
+int qr_server_check_forum(qr_store *store, const qr_key *key, const char *origin_prefix,
+                          const qr_store_forum *f, uint8_t root[QR_HASH_LEN], char *err,
+                          size_t errlen)
 {
-    char err[512], *note = NULL, vkey[QR_NOTE_VKEY_MAX];
-    uint8_t root[QR_HASH_LEN];
+    char *note = NULL, vkey[QR_NOTE_VKEY_MAX];
     uint64_t size = 0;
     qr_note parsed;
     qr_note_verifier v;
     qr_checkpoint cp;
-    int rc = qr_store_recompute(s->store, f->forum, root, err, sizeof err);
-    if (rc != QR_OK) {
-        qr_error("%s", err);
+    int rc = qr_store_recompute(store, f->forum, root, err, errlen);
+    if (rc != QR_OK)
         return rc;
-    }
-    if (qr_store_latest_checkpoint(s->store, f->forum, &note, &size) != QR_OK) {
-        qr_error("forum %s has %llu entries but no signed checkpoint", f->forum,
+    if (qr_store_latest_checkpoint(store, f->forum, &note, &size) != QR_OK) {
+        snprintf(err, errlen, "forum %s has %llu entries but no signed checkpoint", f->forum,
                  (unsigned long long)f->size);
         return QR_TAMPERED;
     }
     char origin[QR_MAX_NAME + 1];
     rc = QR_TAMPERED;
-    if (qr_checkpoint_origin(s->cfg.origin, f->forum, origin, sizeof origin) != QR_OK ||
-        qr_key_vkey(s->key, origin, vkey, sizeof vkey) != QR_OK ||
+    if (qr_checkpoint_origin(origin_prefix, f->forum, origin, sizeof origin) != QR_OK ||
+        qr_key_vkey(key, origin, vkey, sizeof vkey) != QR_OK ||
         qr_note_vkey_parse(vkey, &v) != QR_OK ||
         qr_note_parse(note, strlen(note), &parsed) != QR_OK ||
         qr_note_verify(note, &parsed, &v) != QR_OK)
-        qr_error("forum %s: the last checkpoint is not signed by this daemon's log key for "
+        snprintf(err, errlen,
+                 "forum %s: the last checkpoint is not signed by this daemon's log key for "
                  "origin %s",
                  f->forum, origin);
     else if (qr_checkpoint_parse(note, parsed.text_len, &cp) != QR_OK || cp.size != f->size ||
              sodium_memcmp(cp.root, root, QR_HASH_LEN) != 0)
-        qr_error("forum %s: the entries (%llu of them) do not hash to the last signed "
+        snprintf(err, errlen,
+                 "forum %s: the entries (%llu of them) do not hash to the last signed "
                  "checkpoint (size %llu): the database was changed outside quorumd",
                  f->forum, (unsigned long long)f->size, (unsigned long long)cp.size);
     else
@@ -211,8 +222,14 @@ int qr_server_check_heads(qr_server *s)
 {
     size_t n = qr_store_forum_count(s->store);
     for (size_t i = 0; i < n; i++) {
-        int rc = check_forum(s, qr_store_forum_at(s->store, i));
+        char err[1024];
+        uint8_t root[QR_HASH_LEN];
+        const qr_store_forum *f = qr_store_forum_at(s->store, i);
+        qr_notify_extend_start(60); /* a large log takes a while to re-read */
+        int rc = qr_server_check_forum(s->store, s->key, s->cfg.origin, f, root, err,
+                                       sizeof err);
         if (rc != QR_OK) {
+            qr_error("%s", err);
             qr_error("refusing to start: the log in %s/quorumd.db does not match what this "
                      "daemon signed. Restore it from a backup or an organisation's mirror.",
                      s->cfg.state_dir);
@@ -264,6 +281,11 @@ int qr_server_bind(qr_server *s)
         return QR_INTERNAL;
     if ((rc = secure_socket(s, s->router)) != QR_OK || (rc = secure_socket(s, s->xpub)) != QR_OK)
         return rc;
+    if (qr_peers_watch(&s->sub_peers, s->ctx, s->xpub, "xpub") != QR_OK ||
+        qr_peers_watch(&s->req_peers, s->ctx, s->router, "router") != QR_OK) {
+        qr_error("cannot monitor the sockets: %s", zmq_strerror(zmq_errno()));
+        return QR_INTERNAL;
+    }
     const char *eps[2] = {s->cfg.request_endpoint, s->cfg.event_endpoint};
     void *socks[2] = {s->router, s->xpub};
     for (int i = 0; i < 2; i++)
@@ -314,8 +336,10 @@ static int serve_one(qr_server *s)
     }
     if (frames != 2)
         qr_reply_status(s, &peer, 0, QR_BAD_REQUEST, "a request is exactly one frame");
-    else
-        qr_handle_request(s, &peer, zmq_msg_data(&body), zmq_msg_size(&body));
+    else {
+        const char *who = zmq_msg_gets(&body, "User-Id");
+        qr_handle_request(s, &peer, who ? who : "", zmq_msg_data(&body), zmq_msg_size(&body));
+    }
     zmq_msg_close(&peer);
     zmq_msg_close(&body);
     return 1;
@@ -330,11 +354,20 @@ static int has_input(void *sock)
 
 int qr_server_run(qr_server *s)
 {
+    int64_t next_heartbeat = qr_now() + QR_HEARTBEAT_SECONDS;
     while (!*s->stop) {
-        zmq_pollitem_t items[3] = {{s->zap, 0, ZMQ_POLLIN, 0},
+        qr_notify_watchdog(&s->notify);
+        if (s->reload && *s->reload) {
+            *s->reload = 0;
+            qr_server_reload(s);
+        }
+        zmq_pollitem_t items[5] = {{s->zap, 0, ZMQ_POLLIN, 0},
                                    {s->xpub, 0, ZMQ_POLLIN, 0},
-                                   {s->router, 0, ZMQ_POLLIN, 0}};
-        int r = zmq_poll(items, 3, 1000);
+                                   {s->router, 0, ZMQ_POLLIN, 0},
+                                   {s->sub_peers.pair, 0, ZMQ_POLLIN, 0},
+                                   {s->req_peers.pair, 0, ZMQ_POLLIN, 0}};
+        /* A backup in progress copies between batches: poll without sleeping. */
+        int r = zmq_poll(items, 5, qr_backup_poll_ms(s, qr_notify_poll_ms(&s->notify, 1000)));
         if (r < 0) {
             if (zmq_errno() == EINTR)
                 continue;
@@ -345,14 +378,25 @@ int qr_server_run(qr_server *s)
             qr_zap_handle(s);
         if (items[1].revents & ZMQ_POLLIN)
             drain_subscriptions(s);
+        if (items[3].revents & ZMQ_POLLIN)
+            qr_peers_drain(&s->sub_peers);
+        if (items[4].revents & ZMQ_POLLIN)
+            qr_peers_drain(&s->req_peers);
         /* Take everything that is waiting, up to a batch, then commit it at once: submits that
          * arrive during one commit's fsync share the next (group commit). */
         for (long n = 0; n < s->cfg.batch_max && serve_one(s); n++)
             if (has_input(s->zap))
                 qr_zap_handle(s);
         qr_batch_commit(s);
+        qr_backup_tick(s);
+        if (qr_now() >= next_heartbeat) {
+            qr_witness_heartbeat(s);
+            next_heartbeat = qr_now() + QR_HEARTBEAT_SECONDS;
+        }
     }
+    qr_notify_stopping();
     qr_batch_commit(s);
+    qr_backup_abort(s);
     return QR_OK;
 }
 
@@ -364,6 +408,9 @@ void qr_server_fini(qr_server *s)
         free(s->batch[i].entry);
     }
     free(s->batch);
+    qr_backup_abort(s);
+    qr_peers_close(&s->sub_peers);
+    qr_peers_close(&s->req_peers);
     if (s->router)
         zmq_close(s->router);
     if (s->xpub)
@@ -376,6 +423,7 @@ void qr_server_fini(qr_server *s)
     qr_key_destroy(&s->key);
     qr_key_destroy(&s->operator_key);
     qr_allow_free(&s->allow);
+    qr_allow_free(&s->registered);
     for (size_t i = 0; i < s->rules.cap; i++)
         if (s->rules.keys[i]) {
             qr_rules *r = s->rules.values[i];

@@ -11,6 +11,10 @@
 #define QR_SERVER_H
 
 #include "config.h"
+#include "notify.h"
+#include "peers.h"
+#include "stats.h"
+#include "wire.h"
 #include "keys.h"
 #include "rules.h"
 #include "statement.h"
@@ -18,6 +22,8 @@
 #include "strmap.h"
 
 #include <zmq.h>
+
+#define QR_HEARTBEAT_SECONDS 5 /* each forum's checkpoint is re-published this often */
 
 #ifndef ZMQ_ZAP_ENFORCE_DOMAIN
 #define ZMQ_ZAP_ENFORCE_DOMAIN 93 /* draft option in libzmq 4.3; Debian builds it in */
@@ -36,7 +42,12 @@ typedef struct {
 
 int qr_allow_add(qr_allow *a, const uint8_t key[32], const char *name);
 const qr_allowed *qr_allow_find(const qr_allow *a, const uint8_t key[32]);
-int qr_allow_load_file(qr_allow *a, const char *path, char *err, size_t errlen);
+/* Add the file's keys to a, naming each uniquely across a and others (see zap.c). */
+int qr_allow_load_file(qr_allow *a, const qr_allow *others, const char *path, char *err,
+                       size_t errlen);
+/* `name`, or "<name>~<hex>" if a or b (may be NULL) holds it for another key. */
+void qr_allow_unique_name(const qr_allow *a, const qr_allow *b, const uint8_t key[32],
+                          const char *name, char *out, size_t outlen);
 void qr_allow_free(qr_allow *a);
 
 /* One submit waiting for its batch to commit. */
@@ -48,27 +59,48 @@ typedef struct {
     uint64_t seq;
     uint8_t *entry;
     size_t entry_len;
+    char who[QR_MAX_NAME + 1]; /* the connection's ZAP User-Id, for the log */
 } qr_pending;
 
-typedef struct {
+typedef struct qr_backup qr_backup; /* backup.c */
+typedef struct qr_server qr_server;
+/* Re-read the configuration from where it came from (main.c), for SIGHUP. */
+typedef int (*qr_reread_fn)(void *arg, qr_config *out, char *err, size_t errlen);
+
+struct qr_server {
     qr_config cfg;
     qr_key *key;              /* the daemon's log key and CURVE server key */
     qr_key *operator_key;     /* public half is enough */
     qr_store *store;
     int lock_fd;
     void *ctx, *router, *xpub, *zap;
-    qr_allow allow;
+    qr_allow allow;           /* the operator's key, then the allow_keys file's (SIGHUP rebuilds) */
+    qr_allow registered;      /* transport keys registered by the logs (kept across SIGHUP) */
     qr_strmap rules;          /* forum id -> qr_rules: each forum's state under the rulebook */
     qr_pending *batch;
     size_t nbatch;
     char **checkpoints;       /* per dirty forum during commit: the note just signed */
     volatile int *stop;
     uint64_t submits, commits;
-} qr_server;
+    /* operations: systemd, SIGHUP, status, backups */
+    volatile int *reload;     /* set by SIGHUP */
+    qr_reread_fn reread;
+    void *reread_arg;
+    qr_notify notify;
+    qr_stats stats;
+    qr_peers sub_peers, req_peers; /* connections to the event and request sockets */
+    qr_backup *backup;        /* the backup in progress, or NULL */
+};
 
 int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop);
 /* Check every forum's tree head against its last signed checkpoint. */
 int qr_server_check_heads(qr_server *s);
+/* One forum of `store`: recompute its tree head into root from its entries and check it
+ * against the forum's last checkpoint, which must be signed by `key` for <origin>/forum/<id>.
+ * Used at start and on every backup copy; touches nothing but its arguments. */
+int qr_server_check_forum(qr_store *store, const qr_key *key, const char *origin,
+                          const qr_store_forum *f, uint8_t root[QR_HASH_LEN], char *err,
+                          size_t errlen);
 int qr_server_bind(qr_server *s);
 int qr_server_run(qr_server *s);
 void qr_server_fini(qr_server *s);
@@ -83,9 +115,49 @@ void qr_zap_handle(qr_server *s);
 /* Register the transport keys a committed statement names (board, member, clerk ...). */
 void qr_zap_register_statement(qr_server *s, const Quorum__Statement *st);
 
-/* handlers.c */
-void qr_handle_request(qr_server *s, zmq_msg_t *peer, const uint8_t *data, size_t len);
+/* witness.c */
+void qr_witness_handle_add(qr_server *s, zmq_msg_t *peer, uint64_t id,
+                           const Quorum__AddCosignature *a);
+/* A checkpoint note followed by every cosignature collected for its size (malloc'd). */
+char *qr_witness_cosigned_note(qr_server *s, const char *forum, const char *note, uint64_t size);
+/* Publish each forum's latest (cosigned) checkpoint and size, so idle subscribers notice a
+ * lost tail. */
+void qr_witness_heartbeat(qr_server *s);
+
+/* 1 if a connection's ZAP User-Id is the operator's key (CURVE only). */
+int qr_zap_is_operator(const qr_server *s, const char *user_id);
+
+/* reload.c: SIGHUP.  Re-read the configuration; apply log_level and rebuild the allow-list
+ * from allow_keys (keeping the keys the logs registered), log what changed, and say which
+ * other changes wait for a restart.  A configuration or allow-list that does not parse
+ * changes nothing.  Connections stay up. */
+void qr_server_reload(qr_server *s);
+/* The operator's key, then the allow_keys file (if configured or present), into a. */
+int qr_server_read_allow(const qr_server *s, const qr_config *cfg, qr_allow *a, char *err,
+                         size_t errlen);
+
+/* status.c */
+void qr_handle_status(qr_server *s, zmq_msg_t *peer, uint64_t id);
+
+/* backup.c: one backup at a time, stepped between batches by the loop. */
+void qr_backup_request(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *who,
+                       const Quorum__Backup *b);
+/* Copy some pages (between batches); answer the request once the copy is checked. */
+void qr_backup_tick(qr_server *s);
+/* How long the loop may sleep: 1 ms while pages remain to copy, 20 ms while the copy is
+ * checked, else cap. */
+int qr_backup_poll_ms(const qr_server *s, int cap);
+/* At shutdown: stop and remove an unfinished copy, answering its request. */
+void qr_backup_abort(qr_server *s);
+/* What is under way, for status ("" if nothing). */
+void qr_backup_describe(const qr_server *s, char *out, size_t outlen);
+
+/* handlers.c; who is the connection's ZAP User-Id ("" if unknown). */
+void qr_handle_request(qr_server *s, zmq_msg_t *peer, const char *who, const uint8_t *data,
+                       size_t len);
 int qr_batch_commit(qr_server *s);
 void qr_reply_status(qr_server *s, zmq_msg_t *peer, uint64_t id, int code, const char *message);
+/* Send r (its id and result set) to peer with status OK. */
+void qr_reply_ok(qr_server *s, zmq_msg_t *peer, Quorum__Reply *r);
 
 #endif

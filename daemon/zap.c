@@ -4,10 +4,15 @@
  * ZAP domain with ZMQ_ZAP_ENFORCE_DOMAIN, because libzmq otherwise fails open: with no handler
  * bound it admits every CURVE key.
  *
- * A CURVE client is admitted only if its public key is on the allow-list: the operator's key,
- * the keys in the allow_keys file, and the transport keys registered by committed statements
- * (organisation boards, members, clerks, auditors, witnesses).  The reply's User-Id is the
- * key's name, which the daemon logs with every request.
+ * A CURVE client is admitted only if its public key is on the allow-list, kept in two parts:
+ * s->allow, the operator's key then the keys in the allow_keys file (rebuilt from the file on
+ * SIGHUP, so a line removed from the file takes effect), and s->registered, the transport keys
+ * registered by committed statements (organisation boards, members, clerks, auditors,
+ * witnesses), which only grows.  The reply's User-Id is the key's name, which the daemon logs
+ * with every request and which requests are authorised by (only the operator may take a
+ * backup).  Names are therefore unique per key: a second key arriving under a name already
+ * taken is named "<name>~<first 8 hex digits of its key>", and the operator's entry, added
+ * first, always keeps the operator key's own name.
  * With curve = off (loopback only) the NULL mechanism is admitted as "anonymous".
  */
 #include "server.h"
@@ -47,13 +52,36 @@ const qr_allowed *qr_allow_find(const qr_allow *a, const uint8_t key[32])
     return NULL;
 }
 
+/* The entry holding `name`, if any. */
+static const qr_allowed *find_name(const qr_allow *a, const char *name)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->v[i].name, name) == 0)
+            return &a->v[i];
+    return NULL;
+}
+
+void qr_allow_unique_name(const qr_allow *a, const qr_allow *b, const uint8_t key[32],
+                          const char *name, char *out, size_t outlen)
+{
+    const qr_allowed *x = find_name(a, name), *y = b ? find_name(b, name) : NULL;
+    if ((!x || memcmp(x->key, key, 32) == 0) && (!y || memcmp(y->key, key, 32) == 0)) {
+        snprintf(out, outlen, "%s", name);
+        return;
+    }
+    char hex[17];
+    qr_hex(key, 8, hex);
+    snprintf(out, outlen, "%.*s~%.8s", (int)(outlen > 10 ? outlen - 10 : 0), name, hex);
+}
+
 void qr_allow_free(qr_allow *a)
 {
     free(a->v);
     memset(a, 0, sizeof *a);
 }
 
-int qr_allow_load_file(qr_allow *a, const char *path, char *err, size_t errlen)
+int qr_allow_load_file(qr_allow *a, const qr_allow *others, const char *path, char *err,
+                       size_t errlen)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -77,8 +105,11 @@ int qr_allow_load_file(qr_allow *a, const char *path, char *err, size_t errlen)
                      "(quorum key show prints it)",
                      path, lineno);
             rc = QR_BAD_CONFIG;
-        } else
-            rc = qr_allow_add(a, key, name);
+        } else {
+            char unique[QR_MAX_NAME + 1];
+            qr_allow_unique_name(a, others, key, name, unique, sizeof unique);
+            rc = qr_allow_add(a, key, unique);
+        }
     }
     fclose(f);
     return rc;
@@ -140,6 +171,8 @@ void qr_zap_handle(qr_server *s)
             text = "wrong ZAP domain";
         } else if (strcmp(mech, "CURVE") == 0 && n == 7 && zmq_msg_size(&part[6]) == 32) {
             const qr_allowed *a = qr_allow_find(&s->allow, zmq_msg_data(&part[6]));
+            if (!a)
+                a = qr_allow_find(&s->registered, zmq_msg_data(&part[6]));
             if (a) {
                 status = "200";
                 text = "OK";
@@ -176,8 +209,16 @@ void qr_zap_handle(qr_server *s)
 
 static void register_key(qr_server *s, ProtobufCBinaryData key, const char *name)
 {
-    if (key.len == 32 && name && *name)
-        qr_allow_add(&s->allow, key.data, name);
+    if (key.len != 32 || !name || !*name || qr_allow_find(&s->registered, key.data))
+        return;
+    char unique[QR_MAX_NAME + 1];
+    qr_allow_unique_name(&s->registered, &s->allow, key.data, name, unique, sizeof unique);
+    qr_allow_add(&s->registered, key.data, unique);
+}
+
+int qr_zap_is_operator(const qr_server *s, const char *user_id)
+{
+    return s->cfg.curve && user_id && s->allow.n > 0 && strcmp(s->allow.v[0].name, user_id) == 0;
 }
 
 static void register_charter(qr_server *s, const Quorum__Charter *c)

@@ -7,8 +7,9 @@
 
 #include <stdio.h>
 
-int qr_replay_entry(qr_rules *r, const uint8_t *entry, size_t len, qr_statement **stmt,
-                    qr_refusal *why)
+/* checked: the caller already verified the signature, with the result signature_ok. */
+static int replay(qr_rules *r, const uint8_t *entry, size_t len, int checked, int signature_ok,
+                  qr_statement **stmt, qr_refusal *why)
 {
     Quorum__LogEntry *e = NULL;
     qr_statement *st = NULL;
@@ -28,8 +29,10 @@ int qr_replay_entry(qr_rules *r, const uint8_t *entry, size_t len, qr_statement 
         rc = why->code = QR_TAMPERED;
         goto out;
     }
-    rc = qr_statement_open(e->signed_statement.data, e->signed_statement.len, &st, why->message,
-                           sizeof why->message);
+    rc = checked ? qr_statement_open_checked(e->signed_statement.data, e->signed_statement.len,
+                                             signature_ok, &st, why->message, sizeof why->message)
+                 : qr_statement_open(e->signed_statement.data, e->signed_statement.len, &st,
+                                     why->message, sizeof why->message);
     if (rc != QR_OK) {
         why->code = rc;
         goto out;
@@ -49,4 +52,16 @@ out:
     if (e)
         quorum__log_entry__free_unpacked(e, NULL);
     return rc;
+}
+
+int qr_replay_entry(qr_rules *r, const uint8_t *entry, size_t len, qr_statement **stmt,
+                    qr_refusal *why)
+{
+    return replay(r, entry, len, 0, 0, stmt, why);
+}
+
+int qr_replay_entry_checked(qr_rules *r, const uint8_t *entry, size_t len, int signature_ok,
+                            qr_statement **stmt, qr_refusal *why)
+{
+    return replay(r, entry, len, 1, signature_ok, stmt, why);
 }

@@ -15,5 +15,9 @@
  * decode, is stepped over (qr_rules_skip) so that the following entries keep their numbers. */
 int qr_replay_entry(qr_rules *r, const uint8_t *entry, size_t len, qr_statement **stmt,
                     qr_refusal *why);
+/* The same for an entry whose statement signature the caller has already checked, with the
+ * result signature_ok (see qr_statement_open_checked). */
+int qr_replay_entry_checked(qr_rules *r, const uint8_t *entry, size_t len, int signature_ok,
+                            qr_statement **stmt, qr_refusal *why);
 
 #endif

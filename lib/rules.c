@@ -29,8 +29,10 @@
  *
  * Arrays grow by doubling.  No capacity is stored: qr_rules_room() knows an array of n elements
  * built only by it has room for the next power of two (at least 4), so it grows exactly when n
- * is 0 or a power of two of at least 4.  Lookups are linear: a forum has tens of
- * organisations and hundreds of proposals, and a replay of a year's log takes milliseconds.
+ * is 0 or a power of two of at least 4.  Lookups of organisations, members and delegations are
+ * linear (a forum has tens of each); proposals, meetings and actions, which grow with the
+ * forum's history, are found through id maps, so a statement costs the same to judge in a
+ * forum's first year as in its twentieth (bench/ replays logs of a million entries).
  *
  * The state of people over time is kept by appending, never rewriting: a member who stands
  * down keeps their record, marked stood down, and a reappointment is a new record; lookups
@@ -76,6 +78,17 @@ char *qr_rules_strdup(const char *s)
 int qr_rules_empty(const char *s)
 {
     return !s || !*s;
+}
+
+long qr_rules_ix_get(const qr_strmap *m, const char *id)
+{
+    uintptr_t v = id ? (uintptr_t)qr_strmap_get(m, id) : 0;
+    return v ? (long)(v - 1) : -1;
+}
+
+int qr_rules_ix_put(qr_strmap *m, const char *id, size_t index)
+{
+    return qr_strmap_put(m, id, (void *)(uintptr_t)(index + 1));
 }
 
 const char *qr_rules_org_label(const qr_rules *r, const char *org, qr_label *l)
@@ -296,6 +309,9 @@ void qr_rules_destroy(qr_rules **rp)
     free_strv(r->reserved_org, r->nreserved);
     free_strv(r->reserved_class, r->nreserved);
     free(r->leaves);
+    qr_strmap_free(&r->proposal_ids);
+    qr_strmap_free(&r->meeting_ids);
+    qr_strmap_free(&r->action_ids);
     free(r);
     *rp = NULL;
 }
@@ -323,18 +339,13 @@ const qr_delegation *qr_rules_delegation(const qr_rules *r, const char *id)
 
 const qr_meeting *qr_rules_meeting(const qr_rules *r, const char *id)
 {
-    for (size_t i = 0; id && i < r->nmeetings; i++)
-        if (strcmp(r->meetings[i].id, id) == 0)
-            return &r->meetings[i];
-    return NULL;
+    long i = qr_rules_ix_get(&r->meeting_ids, id);
+    return i >= 0 ? &r->meetings[i] : NULL;
 }
 
 const qr_meeting *qr_rules_open_meeting(const qr_rules *r)
 {
-    for (size_t i = 0; i < r->nmeetings; i++)
-        if (r->meetings[i].open)
-            return &r->meetings[i];
-    return NULL;
+    return r->open_meeting ? &r->meetings[r->open_meeting - 1] : NULL;
 }
 
 int qr_rules_reserved(const qr_rules *r, const char *org, const char *cls)
@@ -801,9 +812,13 @@ static int apply_meeting_opened(qr_rules_ctx *c)
     qr_meeting *arr = qr_rules_room(r->meetings, r->nmeetings, sizeof *arr);
     if (arr)
         r->meetings = arr;
-    if (!arr || (m.place = qr_rules_strdup(o->place)) == NULL)
+    if (!arr || (m.place = qr_rules_strdup(o->place)) == NULL ||
+        qr_rules_ix_put(&r->meeting_ids, m.id, r->nmeetings) != QR_OK) {
+        free(m.place);
         return qr_rules_refuse(c, QR_NOMEM, "out of memory recording a meeting");
+    }
     r->meetings[r->nmeetings++] = m;
+    r->open_meeting = r->nmeetings;
     return QR_OK;
 }
 
@@ -956,6 +971,8 @@ static int apply_meeting_closed(qr_rules_ctx *c)
         return rc;
     m->open = 0;
     m->closed_seq = c->seq;
+    if (c->r->open_meeting && &c->r->meetings[c->r->open_meeting - 1] == m)
+        c->r->open_meeting = 0;
     return QR_OK;
 }
 

@@ -19,6 +19,7 @@
 
 #include "qr.h"
 #include "statement.h"
+#include "strmap.h"
 
 #define QR_RULES_MAX_SKEW 600
 
@@ -169,6 +170,10 @@ typedef struct {
     char **reserved_org, **reserved_class; size_t nreserved; /* (org, class) pairs */
     uint8_t *leaves;                   /* leaf hash of every entry, QR_HASH_LEN bytes each, by
                                         * seq (skipped entries too): corrections name them */
+    /* What grows with the forum's history is found by id through these (values are the
+     * array index + 1), so judging a statement does not slow as the log grows. */
+    qr_strmap proposal_ids, meeting_ids, action_ids;
+    size_t open_meeting;               /* index + 1 of the open meeting; 0 if none is open */
 } qr_rules;
 
 qr_rules *qr_rules_new(const char *forum);
@@ -202,6 +207,11 @@ int qr_rules_outcomes(const qr_rules *r, const char *proposal, qr_outcome **out,
 int qr_rules_quorate(const qr_rules *r, const qr_meeting *m, const char *org);
 /* The latest vote of an organisation on a proposal that is not superseded, or NULL. */
 const qr_vote *qr_rules_latest_vote(const qr_proposal *p, const char *org);
+
+/* What binds the organisation of outcome i now, after its board acted: a ratified
+ * recommendation is BOUND, a refused one NOT_BOUND, an overturned BOUND becomes NOT_BOUND;
+ * otherwise the outcome recorded at close. */
+Quorum__Outcome qr_rules_effective_outcome(const qr_proposal *p, size_t i);
 
 /* Names for people: "BOUND", "FOR", "OPEN", "recommends" ... */
 const char *qr_rules_outcome_name(Quorum__Outcome o);
@@ -240,6 +250,9 @@ const char *qr_rules_key_label(const qr_rules *r, const uint8_t pk[32], qr_label
 const char *qr_rules_date(int64_t t, char out[32]); /* "2026-11-23" */
 int qr_rules_is_clerk(const qr_rules *r, const uint8_t pk[32]);
 int qr_rules_reserved(const qr_rules *r, const char *org, const char *matter_class);
+/* The array index recorded for an id in one of the id maps, or -1; and recording one. */
+long qr_rules_ix_get(const qr_strmap *m, const char *id);
+int qr_rules_ix_put(qr_strmap *m, const char *id, size_t index);
 qr_org *qr_rules_find_org(const qr_rules *r, const char *org);
 qr_member *qr_rules_current_member(const qr_rules *r, const char *org, const char *person);
 /* Checks that refuse with a sentence naming what is wrong. */

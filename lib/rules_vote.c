@@ -36,10 +36,8 @@
 
 static qr_proposal *find_proposal(const qr_rules *r, const char *id)
 {
-    for (size_t i = 0; id && i < r->nproposals; i++)
-        if (strcmp(r->proposals[i].id, id) == 0)
-            return &r->proposals[i];
-    return NULL;
+    long i = qr_rules_ix_get(&r->proposal_ids, id);
+    return i >= 0 ? &r->proposals[i] : NULL;
 }
 
 const qr_proposal *qr_rules_proposal(const qr_rules *r, const char *id)
@@ -114,7 +112,8 @@ static int apply_tabled(qr_rules_ctx *c)
     qr_proposal *arr = qr_rules_room(r->proposals, r->nproposals, sizeof *arr);
     if (arr)
         r->proposals = arr;
-    if (!arr || !p.title || !p.text || !p.matter_class) {
+    if (!arr || !p.title || !p.text || !p.matter_class ||
+        qr_rules_ix_put(&r->proposal_ids, p.id, r->nproposals) != QR_OK) {
         free_proposal(&p);
         return qr_rules_refuse(c, QR_NOMEM, "out of memory recording a proposal");
     }
@@ -743,10 +742,8 @@ static int apply_overturned(qr_rules_ctx *c)
 
 static qr_action *find_action(const qr_rules *r, const char *id)
 {
-    for (size_t i = 0; id && i < r->nactions; i++)
-        if (strcmp(r->actions[i].id, id) == 0)
-            return &r->actions[i];
-    return NULL;
+    long i = qr_rules_ix_get(&r->action_ids, id);
+    return i >= 0 ? &r->actions[i] : NULL;
 }
 
 const qr_action *qr_rules_action(const qr_rules *r, const char *id)
@@ -819,7 +816,8 @@ static int apply_action_assigned(qr_rules_ctx *c)
     qr_action *arr = qr_rules_room(r->actions, r->nactions, sizeof *arr);
     if (arr)
         r->actions = arr;
-    if (!arr || !x.owner || !x.text || x.nhistory != 1) {
+    if (!arr || !x.owner || !x.text || x.nhistory != 1 ||
+        qr_rules_ix_put(&r->action_ids, x.id, r->nactions) != QR_OK) {
         free_action(&x);
         return qr_rules_refuse(c, QR_NOMEM, "out of memory recording an action");
     }
@@ -1081,4 +1079,18 @@ void qr_rules_free_decisions(qr_rules *r)
     }
     free(r->corrections);
     free(r->approvals);
+}
+
+Quorum__Outcome qr_rules_effective_outcome(const qr_proposal *p, size_t i)
+{
+    if (i >= p->noutcomes)
+        return QUORUM__OUTCOME__OUTCOME_UNSPECIFIED;
+    Quorum__Outcome o = p->outcomes[i].outcome;
+    if (p->board && p->board[i] == QR_BOARD_RATIFIED)
+        return QUORUM__OUTCOME__BOUND;
+    if (p->board && p->board[i] == QR_BOARD_REFUSED)
+        return QUORUM__OUTCOME__NOT_BOUND;
+    if (p->overturned && p->overturned[i] && o == QUORUM__OUTCOME__BOUND)
+        return QUORUM__OUTCOME__NOT_BOUND;
+    return o;
 }

@@ -24,6 +24,13 @@ typedef struct {
 /* Decode and verify a SignedStatement.  err gets a sentence for people on failure. */
 int qr_statement_open(const uint8_t *bytes, size_t len, qr_statement **out, char *err,
                       size_t errlen);
+/* The same for bytes whose signature the caller has already checked: signature_ok is that
+ * result, and the signature is not checked again (a false one is refused as BAD_SIGNATURE).
+ * For `quorum verify`, which checks signatures on several threads and then replays in order,
+ * and for quorumd's start-up, which replays entries it verified when they arrived and whose
+ * bytes it has just matched to its own signed checkpoint. */
+int qr_statement_open_checked(const uint8_t *bytes, size_t len, int signature_ok,
+                              qr_statement **out, char *err, size_t errlen);
 void qr_statement_destroy(qr_statement **s);
 
 /* Name of the statement's kind as in DESIGN.md ("ForumChartered"), or "unknown". */

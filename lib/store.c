@@ -28,7 +28,9 @@
  */
 #include "store.h"
 
+#include "log.h"
 #include "statement.h"
+#include "store_schema.h"
 #include "strmap.h"
 
 #include <sodium.h>
@@ -38,7 +40,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEMA_VERSION "1"
+/* The version the schema text below creates, frozen: later versions are steps in
+ * store_schema.c, applied to new and old files alike. */
+#define SCHEMA_BASE_VERSION "1"
 
 enum {
     Q_FORUM_INSERT,
@@ -83,23 +87,33 @@ static const char schema[] =
     "  STRICT, WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS checkpoints(forum_id INTEGER NOT NULL, size INTEGER NOT NULL,"
     "  note TEXT NOT NULL, PRIMARY KEY(forum_id, size)) STRICT, WITHOUT ROWID;"
-    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" SCHEMA_VERSION "');";
+    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" SCHEMA_BASE_VERSION "');";
 
 /* Append-only, per table: no UPDATE, no DELETE, and no INSERT over an existing key (INSERT OR
- * REPLACE deletes the old row without firing a DELETE trigger). */
+ * REPLACE deletes the old row without firing a DELETE trigger).
+ *
+ * The clash test runs on every append, so each EXISTS must be answered from one index: for
+ * entries, one OR across the primary key and the statement-hash index made SQLite 3.40 scan
+ * every entry of the forum, so each append cost time in proportion to the forum's size
+ * (bench/ found it).  The _no_replace triggers are dropped and made again at every writable
+ * open, so files made before get the indexed form; they refuse exactly the same inserts. */
 static const struct {
     const char *table;
-    const char *clash; /* WHERE clause matching a row NEW would replace */
+    const char *clash; /* true when NEW would replace a row */
 } append_only[] = {
-    {"forums", "forum = NEW.forum OR id = NEW.id"},
-    {"entries", "forum_id = NEW.forum_id AND (seq = NEW.seq OR stmt_hash = NEW.stmt_hash)"},
-    {"hashes", "forum_id = NEW.forum_id AND level = NEW.level AND idx = NEW.idx"},
-    {"checkpoints", "forum_id = NEW.forum_id AND size = NEW.size"},
+    {"forums", "EXISTS (SELECT 1 FROM forums WHERE forum = NEW.forum OR id = NEW.id)"},
+    {"entries", "EXISTS (SELECT 1 FROM entries WHERE forum_id = NEW.forum_id AND seq = NEW.seq)"
+                " OR EXISTS (SELECT 1 FROM entries WHERE forum_id = NEW.forum_id"
+                " AND stmt_hash = NEW.stmt_hash)"},
+    {"hashes", "EXISTS (SELECT 1 FROM hashes WHERE forum_id = NEW.forum_id AND level = NEW.level"
+               " AND idx = NEW.idx)"},
+    {"checkpoints", "EXISTS (SELECT 1 FROM checkpoints WHERE forum_id = NEW.forum_id"
+                    " AND size = NEW.size)"},
 };
 
 static int create_triggers(sqlite3 *db)
 {
-    char sql[1024];
+    char sql[2048];
     for (size_t i = 0; i < sizeof append_only / sizeof *append_only; i++) {
         const char *t = append_only[i].table;
         snprintf(sql, sizeof sql,
@@ -109,8 +123,8 @@ static int create_triggers(sqlite3 *db)
                  "CREATE TRIGGER IF NOT EXISTS %s_no_delete BEFORE DELETE ON %s BEGIN "
                  "SELECT RAISE(ABORT, 'the quorum log is append-only: %s may not be deleted');"
                  "END;"
-                 "CREATE TRIGGER IF NOT EXISTS %s_no_replace BEFORE INSERT ON %s "
-                 "WHEN EXISTS (SELECT 1 FROM %s WHERE %s) BEGIN "
+                 "DROP TRIGGER IF EXISTS %s_no_replace;"
+                 "CREATE TRIGGER %s_no_replace BEFORE INSERT ON %s WHEN %s BEGIN "
                  "SELECT RAISE(ABORT, 'the quorum log is append-only: %s may not be replaced');"
                  "END;",
                  t, t, t, t, t, t, t, t, t, append_only[i].clash, t);
@@ -144,6 +158,7 @@ struct qr_store {
     qr_strmap index; /* forum id -> qr_store_forum */
     qr_store_forum **dirty;
     size_t ndirty;
+    int schema_version; /* of the file as opened (read-only opens may see an older one) */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) QR_PRINTF(3, 4);
@@ -194,6 +209,11 @@ static int forum_add(qr_store *s, int64_t id, const char *forum, const char *nam
     if (out)
         *out = f;
     return rc;
+}
+
+struct sqlite3 *qr_store_sqlite(qr_store *s)
+{
+    return s->db;
 }
 
 size_t qr_store_forum_count(const qr_store *s)
@@ -304,22 +324,6 @@ static int has_meta(sqlite3 *db)
     return yes;
 }
 
-/* Refuse a file of another schema version before changing anything in it. */
-static int check_version(sqlite3 *db, const char *path, char *err, size_t errlen)
-{
-    sqlite3_stmt *q = NULL;
-    int ok = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
-                                &q, NULL) == SQLITE_OK &&
-             sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) &&
-             strcmp((const char *)sqlite3_column_text(q, 0), SCHEMA_VERSION) == 0;
-    sqlite3_finalize(q);
-    if (ok)
-        return QR_OK;
-    set_err(err, errlen, "%s is not a quorum database of schema version %s", path,
-            SCHEMA_VERSION);
-    return QR_BAD_CONFIG;
-}
-
 int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t errlen)
 {
     int rc = QR_IO;
@@ -345,17 +349,33 @@ int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t
             rc = QR_BAD_CONFIG;
             goto out;
         }
-        if (has_meta(s->db) && (rc = check_version(s->db, path, err, errlen)) != QR_OK)
+        /* Refuse a file of a newer version before changing anything in it; upgrade an older
+         * one in this same transaction (store_schema.c). */
+        int existed = has_meta(s->db), from = 0;
+        if (existed &&
+            (rc = qr_store_schema_check(s->db, path, 1, &from, err, errlen)) != QR_OK)
             goto out;
         rc = QR_IO;
-        if (exec(s, schema) || create_triggers(s->db) || exec(s, "COMMIT") ||
-            exec(s, "PRAGMA journal_mode=WAL") || exec(s, "PRAGMA synchronous=FULL")) {
+        if (exec(s, schema) || create_triggers(s->db)) {
             set_err(err, errlen, "cannot initialise database %s: %s", path,
                     sqlite3_errmsg(s->db));
             goto out;
         }
+        if ((rc = qr_store_schema_upgrade(s->db, path, &from, err, errlen)) != QR_OK)
+            goto out;
+        rc = QR_IO;
+        if (exec(s, "COMMIT") || exec(s, "PRAGMA journal_mode=WAL") ||
+            exec(s, "PRAGMA synchronous=FULL")) {
+            set_err(err, errlen, "cannot initialise database %s: %s", path,
+                    sqlite3_errmsg(s->db));
+            goto out;
+        }
+        if (existed && from < QR_STORE_SCHEMA_VERSION)
+            qr_info("upgraded %s from schema version %d to %d", path, from,
+                    QR_STORE_SCHEMA_VERSION);
     }
-    if ((rc = check_version(s->db, path, err, errlen)) != QR_OK)
+    if ((rc = qr_store_schema_check(s->db, path, !(flags & QR_STORE_READONLY),
+                                    &s->schema_version, err, errlen)) != QR_OK)
         goto out;
     for (int i = 0; i < Q_COUNT; i++)
         if (sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i],
@@ -546,6 +566,28 @@ int qr_store_latest_checkpoint(qr_store *s, const char *forum, char **note, uint
     return rc;
 }
 
+int qr_store_checkpoints(qr_store *s, const char *forum, qr_store_checkpoint_fn fn, void *ctx)
+{
+    const qr_store_forum *f = qr_store_forum_find(s, forum);
+    sqlite3_stmt *q = NULL;
+    if (!f)
+        return QR_UNKNOWN_FORUM;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT size, note FROM checkpoints WHERE forum_id = ?1 ORDER BY size",
+                           -1, &q, NULL) != SQLITE_OK)
+        return QR_IO;
+    sqlite3_bind_int64(q, 1, f->id);
+    int rc = QR_OK, step;
+    while (rc == QR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(q, 1);
+        rc = fn(ctx, (uint64_t)sqlite3_column_int64(q, 0), t ? t : "");
+    }
+    if (rc == QR_OK && step != SQLITE_DONE)
+        rc = QR_IO;
+    sqlite3_finalize(q);
+    return rc;
+}
+
 int qr_store_read(qr_store *s, const char *forum, uint64_t from, uint64_t count,
                   qr_store_entry_fn fn, void *ctx)
 {
@@ -683,4 +725,9 @@ int qr_store_recompute(qr_store *s, const char *forum, uint8_t root[QR_HASH_LEN]
     }
     qr_merkle_frontier_root(&fr, root);
     return QR_OK;
+}
+
+int qr_store_schema_version(const qr_store *s)
+{
+    return s->schema_version;
 }

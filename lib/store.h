@@ -33,8 +33,16 @@ typedef struct {
 
 #define QR_STORE_READONLY 1
 
+/* The schema version this build writes (see store_schema.c for versions and upgrades).  A
+ * read-write open upgrades an older file in place, in one transaction; any open refuses a file
+ * of a newer version, naming both versions. */
+#define QR_STORE_SCHEMA_VERSION 2
+
 int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t errlen);
 void qr_store_destroy(qr_store **s);
+/* The store's one connection, for modules that keep their own tables in the same file and the
+ * same transactions (lib/witness.c).  Never open a second writing connection to the file. */
+struct sqlite3 *qr_store_sqlite(qr_store *s);
 
 /* Forums, in creation order. */
 size_t qr_store_forum_count(const qr_store *s);
@@ -59,6 +67,10 @@ int qr_store_put_checkpoint(qr_store *s, const char *forum, uint64_t size, const
 
 /* Latest checkpoint note (malloc'd), or QR_NOT_FOUND. */
 int qr_store_latest_checkpoint(qr_store *s, const char *forum, char **note, uint64_t *size);
+/* Every checkpoint held for a forum, smallest size first, exactly as signed: fn(ctx, size,
+ * note) until it returns other than QR_OK (which is then returned).  For audits. */
+typedef int (*qr_store_checkpoint_fn)(void *ctx, uint64_t size, const char *note);
+int qr_store_checkpoints(qr_store *s, const char *forum, qr_store_checkpoint_fn fn, void *ctx);
 /* Call fn for entries [from, from + count) that exist, in order. */
 typedef int (*qr_store_entry_fn)(void *ctx, uint64_t seq, const uint8_t *entry, size_t len);
 int qr_store_read(qr_store *s, const char *forum, uint64_t from, uint64_t count,
@@ -76,5 +88,24 @@ int qr_store_consistency_proof(qr_store *s, const char *forum, uint64_t old_size
  * the whole forum.  On QR_TAMPERED, err names the entry and what is wrong. */
 int qr_store_recompute(qr_store *s, const char *forum, uint8_t root[QR_HASH_LEN], char *err,
                        size_t errlen);
+
+/* The schema version of the file as opened. */
+int qr_store_schema_version(const qr_store *s);
+/* PRAGMA integrity_check: QR_OK if SQLite finds the file sound, else QR_TAMPERED with its first
+ * complaint in err. */
+int qr_store_integrity_check(qr_store *s, char *err, size_t errlen);
+
+/* Online backup: a consistent copy of the whole file into `path` (which must not exist; it is
+ * created 0600), taken a few pages per step between batches while writes go on.  Steps must
+ * not be taken while a batch is open.  Every batch committed before the last step is in the
+ * copy.  The finished copy is a single file (rollback journal, no -wal). */
+typedef struct qr_store_backup qr_store_backup;
+int qr_store_backup_begin(qr_store *s, const char *path, qr_store_backup **out, char *err,
+                          size_t errlen);
+/* Copy up to `pages` more pages; *done is 1 once the copy is complete. */
+int qr_store_backup_step(qr_store_backup *b, int pages, int *done);
+void qr_store_backup_progress(const qr_store_backup *b, uint64_t *copied, uint64_t *total);
+/* Close the copy (QR_UNAVAILABLE if it was not done: the caller removes the file). */
+int qr_store_backup_finish(qr_store_backup **b, char *err, size_t errlen);
 
 #endif

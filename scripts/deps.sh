@@ -3,10 +3,15 @@
 # is missing; uses sudo when not root.  Usage: scripts/deps.sh [build|test]
 set -euo pipefail
 build=(gcc make cmake pkg-config libzmq3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler
-       libsqlite3-dev)
-test=(clang libclang-rt-14-dev)
+       libsqlite3-dev libsystemd-dev)
+# systemd: systemd-analyze verify/security of the units (systemd_check); man-db, groff-base: the
+# installed man pages are found (Documentation=) and render without warnings (it_install).
+ops_test=(systemd man-db groff-base)
+# minisign: stock verification of signed minutes; chromium: the HTML minutes opened and printed
+# (it_minutes_html, bounded to 60 seconds a run; it skips where Chromium is absent).
+test=(clang libclang-rt-14-dev minisign chromium)
 want=("${build[@]}")
-[ "${1:-build}" = test ] && want+=("${test[@]}")
+[ "${1:-build}" = test ] && want+=("${test[@]}" "${ops_test[@]}")
 missing=()
 for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,6 +8,7 @@
  * of the forum.
  *
  * usage: qr_load --forum F --meeting M --clients N --count TOTAL --keys DIR [--window W]
+ *                [--prefix P]   (proposal ids are P-c<client>-<n>; default "load")
  *                [--endpoint EP --server-key FILE]     (keys DIR/load-<i>.key)
  */
 #include "client.h"
@@ -19,7 +20,7 @@
 
 typedef struct {
     qr_cli *cli;
-    const char *forum, *meeting;
+    const char *forum, *meeting, *prefix;
     char keyfile[1100];
     int index;
     long count, window;
@@ -48,7 +49,7 @@ static void emit(worker *w, const char *line)
 static int submit_one(worker *w, qr_client *c, const qr_key *k, long i)
 {
     char id[64], title[128];
-    snprintf(id, sizeof id, "load-c%d-%ld", w->index, i);
+    snprintf(id, sizeof id, "%s-c%d-%ld", w->prefix, w->index, i);
     snprintf(title, sizeof title, "Load statement %ld from client %d", i, w->index);
     Quorum__Statement st = QUORUM__STATEMENT__INIT;
     Quorum__ProposalTabled pt = QUORUM__PROPOSAL_TABLED__INIT;
@@ -145,7 +146,7 @@ int main(int argc, char **argv)
     if (qr_cli_init(&cli, argc - 1, argv + 1) != QR_OK)
         return 2;
     const char *forum = qr_cli_opt(&cli, "forum"), *keys = qr_cli_opt(&cli, "keys");
-    const char *meeting = qr_cli_opt(&cli, "meeting");
+    const char *meeting = qr_cli_opt(&cli, "meeting"), *prefix = qr_cli_opt(&cli, "prefix");
     const char *nc = qr_cli_opt(&cli, "clients"), *cnt = qr_cli_opt(&cli, "count"),
                *win = qr_cli_opt(&cli, "window");
     long clients = nc ? atol(nc) : 8, total = cnt ? atol(cnt) : 2000, window = win ? atol(win) : 16;
@@ -162,6 +163,7 @@ int main(int argc, char **argv)
         w[i].cli = &cli;
         w[i].forum = forum;
         w[i].meeting = meeting;
+        w[i].prefix = prefix ? prefix : "load";
         w[i].index = (int)i;
         w[i].count = total / clients + (i < total % clients ? 1 : 0);
         w[i].window = window;
