@@ -44,15 +44,18 @@ trap cleanup EXIT
 
 case $mode in
 full)
-    RUNS=5 CLIENTS=1,8,32 COUNTS=4000,16000,40000 RATE=1000 SECS=5 SUBS=1,10,100 EVENTS=200
+    RUNS=5 CLIENTS=1,8,32,32 COUNTS=4000,16000,40000,40000 WINDOWS=1,1,1,16
+    RATE=1000 SECS=5 SUBS=1,10,100 EVENTS=200
     BIG=1000000 FORUMS=1000 MANY=1000000 REPL=20000 REQS=1000
     HC_SINGLE=5000 HC_BATCHES=200 LIMITS="" ;;
 quick)
-    RUNS=5 CLIENTS=1,8,32 COUNTS=500,2000,4000 RATE=1000 SECS=1 SUBS=1,10,100 EVENTS=50
+    RUNS=5 CLIENTS=1,8,32,32 COUNTS=500,2000,4000,4000 WINDOWS=1,1,1,16
+    RATE=1000 SECS=1 SUBS=1,10,100 EVENTS=50
     BIG=50000 FORUMS=100 MANY=50000 REPL=20000 REQS=200
     HC_SINGLE=1000 HC_BATCHES=50 LIMITS="" ;;
 smoke)
-    RUNS=1 CLIENTS=1,2 COUNTS=20,40 RATE=200 SECS=0.5 SUBS=1,2 EVENTS=5
+    RUNS=1 CLIENTS=1,2,2 COUNTS=20,40,40 WINDOWS=1,1,4
+    RATE=200 SECS=0.5 SUBS=1,2 EVENTS=5
     BIG=300 FORUMS=3 MANY=300 REPL=200 REQS=20
     HC_SINGLE=100 HC_BATCHES=2 LIMITS="--quick 1" ;;
 esac
@@ -91,9 +94,9 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 step "physical limits: signatures, SQLite commits, CURVE round trips" 300 \
     "$B/qb_limits" --work "$work" --runs "$RUNS" $LIMITS
-step "durable submits (1, 8, 32 clients) and submit-to-ack latency at ${RATE}/s" 1200 \
+step "durable submits ($CLIENTS clients, $WINDOWS in flight) and submit-to-ack latency at ${RATE}/s" 1200 \
     "$B/qb_submit" --quorumd "$QD" --work "$work" --clients "$CLIENTS" --counts "$COUNTS" \
-    --runs "$RUNS" --rate "$RATE" --seconds "$SECS"
+    --windows "$WINDOWS" --runs "$RUNS" --rate "$RATE" --seconds "$SECS"
 step "publish-to-receive latency (CURVE subscribers: $SUBS)" 900 \
     "$B/qb_publish" --quorumd "$QD" --work "$work" --subscribers "$SUBS" --events "$EVENTS" \
     --runs "$RUNS"
@@ -146,7 +149,7 @@ echo
 "$B/qb_table" "$results"
 
 if [ "$mode" = smoke ]; then
-    for id in lim_verify lim_commit submit_c1 submit_c2 lat_p50 lat_p99 lat_p999 pub_s1_p50 \
+    for id in lim_verify lim_commit submit_c1 submit_c2 submit_c2_w4 lat_p50 lat_p99 lat_p999 pub_s1_p50 \
               pub_s2_p99 verify_t1 proof_incl proof_cons startup rss replicate; do
         grep -q "^row	$id	" "$results" || { echo "smoke: no result for $id" >&2; exit 1; }
     done

@@ -18,8 +18,9 @@
  *
  * Signatures are most of the work (one Ed25519 verification per entry), and each stands
  * alone, so verify reads entries in chunks and checks a chunk's signatures on --threads
- * threads (default: every CPU); then one thread takes the chunk in order for everything whose
- * verdict depends on what came before: numbering, the rulebook replay and the tree.
+ * threads (default: every CPU) while this thread reads the next chunk and takes the one before
+ * in order for everything whose verdict depends on what came before: numbering, the rulebook
+ * replay and the tree.  With --threads 1 it does everything on one thread.
  */
 #include "client.h"
 
@@ -119,13 +120,22 @@ typedef struct {
     char *seqtext, *b64; /* one allocation: the line's two fields */
     uint8_t *bytes;      /* the decoded entry; NULL if the line is not base64 */
     size_t len;
-    int signature_ok;
+    int checked, signature_ok;
 } pending_entry;
 
 typedef struct {
     pending_entry *e;
     size_t from, to;
 } signature_job;
+
+/* Entries read together, whose signatures are checked together. */
+typedef struct {
+    pending_entry *e;
+    size_t n;
+    size_t nthreads; /* checking it now */
+    pthread_t tid[VERIFY_MAX_THREADS];
+    signature_job job[VERIFY_MAX_THREADS];
+} chunk;
 
 static void problem(verify_state *v, const char *fmt, ...) QR_PRINTF(2, 3);
 static void problem(verify_state *v, const char *fmt, ...)
@@ -153,6 +163,7 @@ static void check_signature(pending_entry *p)
 {
     size_t cap = strlen(p->b64);
     Quorum__LogEntry *e = NULL;
+    p->checked = 1;
     p->signature_ok = 0;
     if ((p->bytes = malloc(cap + 1)) == NULL)
         return;
@@ -185,29 +196,31 @@ static void *check_signatures(void *arg)
     return NULL;
 }
 
-/* Every signature of the chunk, on up to v->threads threads (this one included). */
-static void check_chunk(verify_state *v, pending_entry *e, size_t n)
+/* Check the chunk's signatures on v->threads threads, in the background (with one thread,
+ * process_chunk checks them as it goes). */
+static void start_checks(verify_state *v, chunk *c)
 {
-    size_t t = (size_t)v->threads, per;
-    if (t > n / 64 + 1)
-        t = n / 64 + 1; /* not worth a thread for fewer than 64 entries */
-    per = (n + t - 1) / t;
-    pthread_t tid[VERIFY_MAX_THREADS];
-    signature_job job[VERIFY_MAX_THREADS];
-    int started[VERIFY_MAX_THREADS] = {0};
+    size_t t = v->threads < 2 ? 0 : (size_t)v->threads;
+    if (t > c->n / 64 + 1)
+        t = c->n / 64 + 1; /* not worth a thread for fewer than 64 entries */
+    size_t per = t ? (c->n + t - 1) / t : 0;
+    c->nthreads = 0;
     for (size_t i = 0; i < t; i++) {
-        job[i] =
-            (signature_job){e, i * per < n ? i * per : n, (i + 1) * per < n ? (i + 1) * per : n};
-        if (i > 0)
-            started[i] = pthread_create(&tid[i], NULL, check_signatures, &job[i]) == 0;
-    }
-    check_signatures(&job[0]);
-    for (size_t i = 1; i < t; i++) {
-        if (started[i])
-            pthread_join(tid[i], NULL);
+        signature_job *j = &c->job[c->nthreads];
+        *j = (signature_job){c->e, i * per < c->n ? i * per : c->n,
+                             (i + 1) * per < c->n ? (i + 1) * per : c->n};
+        if (pthread_create(&c->tid[c->nthreads], NULL, check_signatures, j) == 0)
+            c->nthreads++;
         else
-            check_signatures(&job[i]); /* no thread to be had: do it here */
+            check_signatures(j); /* no thread to be had: do it here */
     }
+}
+
+static void finish_checks(chunk *c)
+{
+    for (size_t i = 0; i < c->nthreads; i++)
+        pthread_join(c->tid[i], NULL);
+    c->nthreads = 0;
 }
 
 /* One entry, in order: its number, its lawfulness under the rulebook at the time it was
@@ -239,16 +252,45 @@ static void verify_entry(verify_state *v, const pending_entry *p)
     v->entries++;
 }
 
-/* Verify the entries read so far, and forget them. */
-static void flush_entries(verify_state *v, pending_entry *e, size_t *n)
+/* Verify a chunk whose checks are finished, in order, and forget it. */
+static void process_chunk(verify_state *v, chunk *c)
 {
-    check_chunk(v, e, *n);
-    for (size_t i = 0; i < *n; i++) {
-        verify_entry(v, &e[i]);
-        free(e[i].seqtext);
-        free(e[i].bytes);
+    for (size_t i = 0; i < c->n; i++) {
+        if (!c->e[i].checked)
+            check_signature(&c->e[i]);
+        verify_entry(v, &c->e[i]);
+        free(c->e[i].seqtext);
+        free(c->e[i].bytes);
     }
-    *n = 0;
+    c->n = 0;
+}
+
+/* The chunk being filled is full: its signatures are checked in the background while this
+ * thread verifies the chunk before it. */
+static void next_chunk(verify_state *v, chunk *ch, int *fill, int *busy)
+{
+    start_checks(v, &ch[*fill]);
+    if (*busy >= 0) {
+        finish_checks(&ch[*busy]);
+        process_chunk(v, &ch[*busy]);
+    }
+    *busy = *fill;
+    *fill ^= 1;
+}
+
+/* Verify every entry read so far. */
+static void drain_chunks(verify_state *v, chunk *ch, int *fill, int *busy)
+{
+    if (*busy >= 0) {
+        finish_checks(&ch[*busy]);
+        process_chunk(v, &ch[*busy]);
+        *busy = -1;
+    }
+    if (ch[*fill].n) {
+        start_checks(v, &ch[*fill]);
+        finish_checks(&ch[*fill]);
+        process_chunk(v, &ch[*fill]);
+    }
 }
 
 static void verify_checkpoint_line(verify_state *v, const char *b64)
@@ -320,10 +362,12 @@ int cmd_verify(qr_cli *cli)
     v.threads = (int)nthreads;
     qr_merkle_frontier_init(&v.fr);
     char *line = malloc(EXPORT_MAX_LINE);
-    pending_entry *pend = calloc(VERIFY_CHUNK, sizeof *pend);
-    size_t npend = 0;
+    chunk ch[2] = {{.e = calloc(VERIFY_CHUNK, sizeof(pending_entry))},
+                   {.e = calloc(VERIFY_CHUNK, sizeof(pending_entry))}};
+    int fill = 0, busy = -1; /* the chunk being read; the one being checked, or -1 */
     uint64_t lineno = 0;
-    if (!pend) {
+    int oom = !line || !ch[0].e || !ch[1].e;
+    if (oom) {
         free(line);
         line = NULL;
     }
@@ -338,8 +382,8 @@ int cmd_verify(qr_cli *cli)
         char *sp = strchr(line, ' '), *arg = sp ? sp + 1 : (char *)"";
         if (sp)
             *sp = 0;
-        if (npend && strcmp(line, "entry") != 0)
-            flush_entries(&v, pend, &npend); /* entries are verified before what follows */
+        if (strcmp(line, "entry") != 0) /* entries are verified before what follows */
+            drain_chunks(&v, ch, &fill, &busy);
         if (lineno == 1) {
             if (strcmp(line, "quorum-export-v1") != 0) {
                 problem(&v, "%s is not a quorum export", path);
@@ -354,6 +398,7 @@ int cmd_verify(qr_cli *cli)
         else if (!strcmp(line, "entry")) {
             char *b64 = strchr(arg, ' ');
             if (!b64) {
+                drain_chunks(&v, ch, &fill, &busy);
                 problem(&v, "line %llu: an entry line needs a number and bytes",
                         (unsigned long long)lineno);
                 continue;
@@ -362,24 +407,25 @@ int cmd_verify(qr_cli *cli)
             size_t at = strlen(arg) + 1, blen = strlen(b64);
             char *copy = malloc(at + blen + 1);
             if (!copy) {
-                problem(&v, "out of memory");
+                oom = 1;
                 break;
             }
             memcpy(copy, arg, at);
             memcpy(copy + at, b64, blen + 1);
-            pend[npend++] = (pending_entry){.seqtext = copy, .b64 = copy + at};
-            if (npend == VERIFY_CHUNK)
-                flush_entries(&v, pend, &npend);
+            chunk *c = &ch[fill];
+            c->e[c->n++] = (pending_entry){.seqtext = copy, .b64 = copy + at};
+            if (c->n == VERIFY_CHUNK)
+                next_chunk(&v, ch, &fill, &busy);
         } else if (!strcmp(line, "end")) {
             v.have_end = qr_cli_parse_u64(arg, &v.end_count) == QR_OK;
         } else
             problem(&v, "line %llu: '%s' is not understood", (unsigned long long)lineno, line);
     }
-    if (npend)
-        flush_entries(&v, pend, &npend);
-    if (!line || !pend)
+    drain_chunks(&v, ch, &fill, &busy);
+    if (oom)
         problem(&v, "out of memory");
-    free(pend);
+    free(ch[0].e);
+    free(ch[1].e);
     free(line);
     if (f != stdin)
         fclose(f);

@@ -147,15 +147,19 @@ static void refuse(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *who,
 }
 
 static void handle_submit(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *who,
-                          const Quorum__Submit *sub)
+                          const Quorum__Submit *sub, int signature)
 {
     qr_refusal why = {QR_OK, ""};
     qr_statement *st = NULL;
     qr_rules *fresh = NULL;
     uint8_t *entry = NULL;
     size_t entry_len = 0;
-    int rc = qr_statement_open(sub->signed_statement.data, sub->signed_statement.len, &st,
-                               why.message, sizeof why.message);
+    /* The signature was checked on a worker thread (verify.c) unless signature is -1. */
+    int rc = signature < 0
+                 ? qr_statement_open(sub->signed_statement.data, sub->signed_statement.len, &st,
+                                     why.message, sizeof why.message)
+                 : qr_statement_open_checked(sub->signed_statement.data, sub->signed_statement.len,
+                                             signature, &st, why.message, sizeof why.message);
     if (rc == QR_OK && s->nbatch == 0 && (rc = qr_store_begin(s->store)) != QR_OK)
         snprintf(why.message, sizeof why.message, "the database cannot start a transaction");
     if (rc == QR_OK)
@@ -513,7 +517,7 @@ out:
 }
 
 void qr_handle_request(qr_server *s, zmq_msg_t *peer, const char *who, const uint8_t *data,
-                       size_t len)
+                       size_t len, int signature)
 {
     if (len > (size_t)s->cfg.max_message_size) {
         char msg[128];
@@ -536,7 +540,7 @@ void qr_handle_request(qr_server *s, zmq_msg_t *peer, const char *who, const uin
     case QUORUM__REQUEST__OP_SUBMIT:
         if ((long)s->nbatch >= s->cfg.batch_max)
             qr_batch_commit(s);
-        handle_submit(s, peer, req->id, who, req->submit);
+        handle_submit(s, peer, req->id, who, req->submit, signature);
         break;
     case QUORUM__REQUEST__OP_READ_ENTRIES: handle_read(s, peer, req->id, req->read_entries); break;
     case QUORUM__REQUEST__OP_GET_CHECKPOINT:

@@ -171,7 +171,8 @@ int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop)
         qr_error("cannot create the cosignature tables in %s", path);
         return rc;
     }
-    if ((s->batch = calloc((size_t)s->cfg.batch_max, sizeof *s->batch)) == NULL)
+    if ((s->batch = calloc((size_t)s->cfg.batch_max, sizeof *s->batch)) == NULL ||
+        (s->inbox = calloc((size_t)s->cfg.batch_max, sizeof *s->inbox)) == NULL)
         return QR_NOMEM;
     if ((rc = qr_server_check_heads(s)) != QR_OK)
         return rc;
@@ -312,21 +313,21 @@ static void drain_subscriptions(qr_server *s)
     zmq_msg_close(&m);
 }
 
-/* One request: routing id then exactly one payload frame. */
-static int serve_one(qr_server *s)
+/* Take one request off the socket: routing id then exactly one payload frame. */
+static int take_one(qr_server *s, qr_inbound *in)
 {
-    zmq_msg_t peer, body;
-    zmq_msg_init(&peer);
-    zmq_msg_init(&body);
-    if (zmq_msg_recv(&peer, s->router, ZMQ_DONTWAIT) < 0) {
-        zmq_msg_close(&peer);
-        zmq_msg_close(&body);
+    zmq_msg_init(&in->peer);
+    zmq_msg_init(&in->body);
+    in->signature = -1;
+    if (zmq_msg_recv(&in->peer, s->router, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&in->peer);
+        zmq_msg_close(&in->body);
         return 0;
     }
-    int frames = 1, ok = zmq_msg_more(&peer);
-    if (ok && zmq_msg_recv(&body, s->router, ZMQ_DONTWAIT) >= 0)
+    int frames = 1, ok = zmq_msg_more(&in->peer);
+    if (ok && zmq_msg_recv(&in->body, s->router, ZMQ_DONTWAIT) >= 0)
         frames++;
-    int more = frames == 2 && zmq_msg_more(&body);
+    int more = frames == 2 && zmq_msg_more(&in->body);
     while (more) {
         zmq_msg_t extra;
         zmq_msg_init(&extra);
@@ -334,15 +335,21 @@ static int serve_one(qr_server *s)
         zmq_msg_close(&extra);
         frames++;
     }
-    if (frames != 2)
-        qr_reply_status(s, &peer, 0, QR_BAD_REQUEST, "a request is exactly one frame");
-    else {
-        const char *who = zmq_msg_gets(&body, "User-Id");
-        qr_handle_request(s, &peer, who ? who : "", zmq_msg_data(&body), zmq_msg_size(&body));
-    }
-    zmq_msg_close(&peer);
-    zmq_msg_close(&body);
+    in->frames = frames;
     return 1;
+}
+
+static void serve_one(qr_server *s, qr_inbound *in)
+{
+    if (in->frames != 2)
+        qr_reply_status(s, &in->peer, 0, QR_BAD_REQUEST, "a request is exactly one frame");
+    else {
+        const char *who = zmq_msg_gets(&in->body, "User-Id");
+        qr_handle_request(s, &in->peer, who ? who : "", zmq_msg_data(&in->body),
+                          zmq_msg_size(&in->body), in->signature);
+    }
+    zmq_msg_close(&in->peer);
+    zmq_msg_close(&in->body);
 }
 
 static int has_input(void *sock)
@@ -382,11 +389,18 @@ int qr_server_run(qr_server *s)
             qr_peers_drain(&s->sub_peers);
         if (items[4].revents & ZMQ_POLLIN)
             qr_peers_drain(&s->req_peers);
-        /* Take everything that is waiting, up to a batch, then commit it at once: submits that
+        /* Take everything that is waiting, up to a batch, check the submits' signatures on
+         * several threads, handle the requests in order, then commit at once: submits that
          * arrive during one commit's fsync share the next (group commit). */
-        for (long n = 0; n < s->cfg.batch_max && serve_one(s); n++)
+        size_t n = 0;
+        while ((long)n < s->cfg.batch_max && take_one(s, &s->inbox[n])) {
+            n++;
             if (has_input(s->zap))
                 qr_zap_handle(s);
+        }
+        qr_verify_inbox(s, s->inbox, n);
+        for (size_t i = 0; i < n; i++)
+            serve_one(s, &s->inbox[i]);
         qr_batch_commit(s);
         qr_backup_tick(s);
         if (qr_now() >= next_heartbeat) {
@@ -408,6 +422,7 @@ void qr_server_fini(qr_server *s)
         free(s->batch[i].entry);
     }
     free(s->batch);
+    free(s->inbox);
     qr_backup_abort(s);
     qr_peers_close(&s->sub_peers);
     qr_peers_close(&s->req_peers);

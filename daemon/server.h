@@ -2,7 +2,9 @@
  * server.h: the daemon's state, hung off one struct passed explicitly, and its parts.
  *
  * The server is one thread and one loop (server.c): poll the request socket, the event socket
- * and the ZAP socket; serve reads at once; gather submits into a batch; commit the batch in one
+ * and the ZAP socket; take every request waiting, up to a batch, and check the submits'
+ * signatures on worker threads (verify.c, the only work done off the loop's thread); then, in
+ * arrival order, serve reads at once and gather submits into a batch; commit the batch in one
  * SQLite transaction (group commit), sign a checkpoint per changed forum inside it, and only
  * then acknowledge and publish.  A read that arrives while a batch is open first commits the
  * batch, so no one ever reads what is not yet durable.
@@ -62,6 +64,13 @@ typedef struct {
     char who[QR_MAX_NAME + 1]; /* the connection's ZAP User-Id, for the log */
 } qr_pending;
 
+/* A request taken off the socket, waiting for its turn in the loop. */
+typedef struct {
+    zmq_msg_t peer, body;
+    int frames;    /* the request is exactly one frame after the routing id: 2 */
+    int signature; /* a submit's signature: 1 good, 0 bad, -1 not checked (verify.c) */
+} qr_inbound;
+
 typedef struct qr_backup qr_backup; /* backup.c */
 typedef struct qr_server qr_server;
 /* Re-read the configuration from where it came from (main.c), for SIGHUP. */
@@ -79,6 +88,7 @@ struct qr_server {
     qr_strmap rules;          /* forum id -> qr_rules: each forum's state under the rulebook */
     qr_pending *batch;
     size_t nbatch;
+    qr_inbound *inbox;        /* batch_max requests taken off the socket at once */
     char **checkpoints;       /* per dirty forum during commit: the note just signed */
     volatile int *stop;
     uint64_t submits, commits;
@@ -153,8 +163,11 @@ void qr_backup_abort(qr_server *s);
 void qr_backup_describe(const qr_server *s, char *out, size_t outlen);
 
 /* handlers.c; who is the connection's ZAP User-Id ("" if unknown). */
+/* signature: a submit's signature as qr_verify_inbox found it (1, 0), or -1 to check it here. */
 void qr_handle_request(qr_server *s, zmq_msg_t *peer, const char *who, const uint8_t *data,
-                       size_t len);
+                       size_t len, int signature);
+/* verify.c: check the signature of every submit among n requests, on several threads. */
+void qr_verify_inbox(qr_server *s, qr_inbound *in, size_t n);
 int qr_batch_commit(qr_server *s);
 void qr_reply_status(qr_server *s, zmq_msg_t *peer, uint64_t id, int code, const char *message);
 /* Send r (its id and result set) to peer with status OK. */

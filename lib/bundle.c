@@ -404,7 +404,7 @@ static int parse_end(parser *p, char **f, int nf)
 
 static int parse_line(parser *p, char *line)
 {
-    char *f[5];
+    char *f[5] = {0}; /* every field is set by split(); gcc -O3 cannot see it */
     int nf = split(line, f, 5);
     if (nf < 1)
         return fail(p, QR_BAD_PROOF, "fields must be separated by single spaces");

@@ -52,7 +52,7 @@ expect_exit 5 "$Q" backup "$B/bk.db"
 pass "only the operator may take a backup; an existing file is never overwritten"
 
 # Restore: a daemon on the copy, with the same log key.
-R=$(own_dir)
+own_dir R
 mkdir -p "$R/state" && chmod 700 "$R/state"
 cp "$B/bk.db" "$R/state/quorumd.db"
 cp "$QUORUM_STATE/quorumd.key" "$QUORUM_STATE/operator.key" "$R/state/"

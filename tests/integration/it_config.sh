@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ops_lib.sh"
 unset QUORUM_CONFIG
-dir=$(own_dir)
+own_dir dir
 cd "$dir"
 
 # A good file, every option set.

@@ -8,7 +8,8 @@
 . "$(dirname "$0")/ops_lib.sh"
 unset QUORUM_CONFIG
 : "${QR_CMAKE:?}"
-P=$(own_dir)/prefix
+own_dir P
+P=$P/prefix
 "$QR_CMAKE" --install "$QR_BIN" --prefix "$P" > "$P.log" 2>&1 || { cat "$P.log" >&2; fail "cmake --install failed"; }
 for f in bin/quorumd bin/quorum lib/systemd/system/quorumd.service \
          lib/systemd/system/quorum-mirror@.service share/doc/quorum/quorumd.conf.example \

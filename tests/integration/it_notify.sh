@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ops_lib.sh"
 unset QUORUM_CONFIG
-dir=$(own_dir)
+own_dir dir
 "$T/qr_notify_sink" "$dir/notify" 60 > "$dir/notify.out" &
 sink=$!; OPS_PIDS+=("$sink")
 wait_for 10 test -S "$dir/notify"

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ops_lib.sh"
 unset QUORUM_CONFIG
-dir=$(own_dir)
+own_dir dir
 "$Q" keygen "$dir/late.key" --name late.clerk > /dev/null
 late_line=$("$Q" key show "$dir/late.key" | sed -n 's/^allow-list: *//p')
 [ -n "$late_line" ] || fail "no allow-list line for the late key"

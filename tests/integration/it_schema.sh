@@ -19,7 +19,7 @@ place_fixture() { # place_fixture DIR: the v1 database and its keys, as a state 
     chmod 600 "$1/state/quorumd.key" "$1/state/operator.key" # git keeps no modes this strict
 }
 
-dir=$(own_dir)
+own_dir dir
 place_fixture "$dir"
 "$QD" --check-config --state_dir "$dir/state" --origin quorum.fixture \
     | grep -q "schema version 1 (upgraded in place at the next start), 1 forum, 5 entries" \
@@ -61,7 +61,7 @@ stop_own "$dir"
 pass "the upgraded log continues: entries 5 and 6, consistent with the v1 checkpoint of size 5"
 
 # A file from the future.
-dir2=$(own_dir)
+own_dir dir2
 place_fixture "$dir2"
 "$T/qr_sql" "$dir2/state/quorumd.db" "UPDATE meta SET value = '99' WHERE key = 'schema_version'"
 sum=$(sha256sum < "$dir2/state/quorumd.db")

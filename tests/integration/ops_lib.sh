@@ -15,13 +15,14 @@ ops_cleanup() {
 }
 trap ops_cleanup EXIT
 
-# own_dir: a new private directory (short, so ipc:// paths stay within their limit).
+# own_dir VAR: a new private directory, named in $VAR and removed on exit (short, so ipc://
+# paths stay within their limit).  Not in $(...): the list of what to remove is this shell's.
 own_dir() {
-    local d
-    d=$(mktemp -d /tmp/qr-ops.XXXXXX)
-    chmod 700 "$d"
-    OPS_DIRS+=("$d")
-    echo "$d"
+    local _own_dir # a name no caller passes as VAR
+    _own_dir=$(mktemp -d /tmp/qr-ops.XXXXXX)
+    chmod 700 "$_own_dir"
+    OPS_DIRS+=("$_own_dir")
+    printf -v "$1" '%s' "$_own_dir"
 }
 
 # start_own DIR [quorumd options...]: quorumd with state in DIR/state, requests on

@@ -8,7 +8,7 @@
 unset QUORUM_CONFIG
 : "${QR_CMAKE:?}"
 command -v systemd-analyze > /dev/null || { echo "SKIP: systemd-analyze is not installed"; exit 77; }
-d=$(own_dir)
+own_dir d
 P="$d/prefix"
 "$QR_CMAKE" --install "$QR_BIN" --prefix "$P" > "$d/install.log" 2>&1 || { cat "$d/install.log" >&2; fail "install"; }
 U="$d/units"
