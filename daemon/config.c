@@ -9,6 +9,8 @@
 #include "log.h"
 #include "wire.h"
 
+#include "util.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -75,17 +77,6 @@ static const option options[] = {
 
 static const char *const levels[] = {"error", "warn", "info", "debug"};
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) QR_PRINTF(3, 4);
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static const option *find(const char *name)
 {
     for (size_t i = 0; i < NOPTIONS; i++)
@@ -121,12 +112,12 @@ static int set_long(const option *o, const char *v, long *out, char *err, size_t
     errno = 0;
     long n = strtol(v, &end, 10);
     if (end == v || *end || !*v) {
-        set_err(err, errlen, "%s: '%s' is not a whole number (expected %ld to %ld)", o->name, v,
+        qr_errf(err, errlen, "%s: '%s' is not a whole number (expected %ld to %ld)", o->name, v,
                 o->min, o->max);
         return QR_BAD_CONFIG;
     }
     if (errno == ERANGE || n < o->min || n > o->max) {
-        set_err(err, errlen, "%s: %s is out of range: it must be from %ld to %ld", o->name, v,
+        qr_errf(err, errlen, "%s: %s is out of range: it must be from %ld to %ld", o->name, v,
                 o->min, o->max);
         return QR_BAD_CONFIG;
     }
@@ -141,7 +132,7 @@ static int set_one(qr_config *c, const option *o, const char *v, char *err, size
     case OPT_STRING:
     case OPT_PATH:
         if (strlen(v) >= o->size) {
-            set_err(err, errlen, "%s: the value is longer than %zu characters", o->name,
+            qr_errf(err, errlen, "%s: the value is longer than %zu characters", o->name,
                     o->size - 1);
             return QR_BAD_CONFIG;
         }
@@ -153,7 +144,7 @@ static int set_one(qr_config *c, const option *o, const char *v, char *err, size
         else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0"))
             *(int *)base = 0;
         else {
-            set_err(err, errlen, "%s: '%s' is not on or off (or yes/no, true/false, 1/0)", o->name,
+            qr_errf(err, errlen, "%s: '%s' is not on or off (or yes/no, true/false, 1/0)", o->name,
                     v);
             return QR_BAD_CONFIG;
         }
@@ -163,7 +154,7 @@ static int set_one(qr_config *c, const option *o, const char *v, char *err, size
     case OPT_LEVEL: {
         int l = qr_log_level_parse(v);
         if (l < 0) {
-            set_err(err, errlen, "%s: '%s' is not one of error, warn, info, debug", o->name, v);
+            qr_errf(err, errlen, "%s: '%s' is not one of error, warn, info, debug", o->name, v);
             return QR_BAD_CONFIG;
         }
         *(int *)base = l;
@@ -184,7 +175,7 @@ int qr_config_set(qr_config *c, const char *name, const char *value, char *err, 
 {
     const option *o = find(name);
     if (!o) {
-        set_err(err, errlen, "%s: there is no such option (quorumd --help lists them)", name);
+        qr_errf(err, errlen, "%s: there is no such option (quorumd --help lists them)", name);
         return QR_BAD_CONFIG;
     }
     return set_one(c, o, value, err, errlen);
@@ -204,7 +195,7 @@ int qr_config_load_file(qr_config *c, const char *path, char *err, size_t errlen
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        set_err(err, errlen, "cannot open configuration file %s: %s", path, strerror(errno));
+        qr_errf(err, errlen, "cannot open configuration file %s: %s", path, strerror(errno));
         return QR_BAD_CONFIG;
     }
     char line[2048], inner[512];
@@ -212,7 +203,7 @@ int qr_config_load_file(qr_config *c, const char *path, char *err, size_t errlen
     while (rc == QR_OK && fgets(line, sizeof line, f)) {
         lineno++;
         if (!strchr(line, '\n') && !feof(f)) {
-            set_err(err, errlen, "%s:%d: line too long", path, lineno);
+            qr_errf(err, errlen, "%s:%d: line too long", path, lineno);
             rc = QR_BAD_CONFIG;
             break;
         }
@@ -224,13 +215,13 @@ int qr_config_load_file(qr_config *c, const char *path, char *err, size_t errlen
             continue;
         char *eq = strchr(s, '=');
         if (!eq) {
-            set_err(err, errlen, "%s:%d: expected 'name = value'", path, lineno);
+            qr_errf(err, errlen, "%s:%d: expected 'name = value'", path, lineno);
             rc = QR_BAD_CONFIG;
             break;
         }
         *eq = 0;
         if ((rc = qr_config_set(c, trim(s), trim(eq + 1), inner, sizeof inner)) != QR_OK)
-            set_err(err, errlen, "%s:%d: %s", path, lineno, inner);
+            qr_errf(err, errlen, "%s:%d: %s", path, lineno, inner);
     }
     fclose(f);
     return rc;
@@ -248,13 +239,13 @@ static int check_endpoint(const char *name, const char *ep, char *err, size_t er
         long port = colon ? strtol(colon + 1, &end, 10) : 0;
         if (colon && colon > ep + 6 && colon[1] && !*end && port >= 1 && port <= 65535)
             return QR_OK;
-        set_err(err, errlen,
+        qr_errf(err, errlen,
                 "%s: '%s' needs a host and a port from 1 to 65535 "
                 "(tcp://127.0.0.1:7370)",
                 name, ep);
         return QR_BAD_CONFIG;
     }
-    set_err(err, errlen,
+    qr_errf(err, errlen,
             "%s: '%s' is not an endpoint quorum clients can reach: use "
             "tcp://HOST:PORT or ipc://PATH",
             name, ep);
@@ -267,7 +258,7 @@ static int check_path(const option *o, const char *v, char *err, size_t errlen)
     if (strncmp(v, "credential:", 11) == 0) {
         const char *n = v + 11;
         if (!*n || strchr(n, '/') || !strcmp(n, ".") || !strcmp(n, "..")) {
-            set_err(err, errlen,
+            qr_errf(err, errlen,
                     "%s: '%s' must name a credential: credential:NAME, with no "
                     "'/' in NAME",
                     o->name, v);
@@ -277,7 +268,7 @@ static int check_path(const option *o, const char *v, char *err, size_t errlen)
     }
     for (const char *p = strstr(v, "${"); p; p = strstr(p + 2, "${"))
         if (!strchr(p, '}') || strchr(p, '}') == p + 2) {
-            set_err(err, errlen, "%s: '%s' has a ${ without a variable name and a closing }",
+            qr_errf(err, errlen, "%s: '%s' has a ${ without a variable name and a closing }",
                     o->name, v);
             return QR_BAD_CONFIG;
         }
@@ -291,7 +282,7 @@ int qr_config_check(const qr_config *c, char *err, size_t errlen)
         (rc = check_endpoint("event_endpoint", c->event_endpoint, err, errlen)) != QR_OK)
         return rc;
     if (strcmp(c->request_endpoint, c->event_endpoint) == 0) {
-        set_err(err, errlen,
+        qr_errf(err, errlen,
                 "event_endpoint: '%s' is also the request_endpoint; the two "
                 "sockets need two endpoints",
                 c->event_endpoint);
@@ -299,7 +290,7 @@ int qr_config_check(const qr_config *c, char *err, size_t errlen)
     }
     if (!c->curve && !(qr_endpoint_is_loopback(c->request_endpoint) &&
                        qr_endpoint_is_loopback(c->event_endpoint))) {
-        set_err(err, errlen,
+        qr_errf(err, errlen,
                 "curve: plaintext (curve = off) is allowed only on loopback endpoints, and "
                 "%s or %s is not loopback",
                 c->request_endpoint, c->event_endpoint);
@@ -307,7 +298,7 @@ int qr_config_check(const qr_config *c, char *err, size_t errlen)
     }
     if (!*c->origin || strspn(c->origin, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                          "0123456789.-_/:") != strlen(c->origin)) {
-        set_err(err, errlen,
+        qr_errf(err, errlen,
                 "origin: '%s' must be a non-empty name such as "
                 "quorum.example.nhs.uk (letters, digits, '.', '-', '_', '/', ':'; no spaces "
                 "or '+')",
@@ -315,7 +306,7 @@ int qr_config_check(const qr_config *c, char *err, size_t errlen)
         return QR_BAD_CONFIG;
     }
     if (!*c->state_dir) {
-        set_err(err, errlen, "state_dir: must not be empty");
+        qr_errf(err, errlen, "state_dir: must not be empty");
         return QR_BAD_CONFIG;
     }
     for (size_t i = 0; i < NOPTIONS; i++)
@@ -359,7 +350,7 @@ static int resolve_one(qr_config *c, const option *o, FILE *notes, char *err, si
                         o->name, in, in + 11);
                 return QR_OK;
             }
-            set_err(err, errlen,
+            qr_errf(err, errlen,
                     "%s: %s needs $CREDENTIALS_DIRECTORY, which systemd sets for "
                     "a unit with LoadCredential=%s:FILE; it is not set",
                     o->name, in, in + 11);
@@ -378,7 +369,7 @@ static int resolve_one(qr_config *c, const option *o, FILE *notes, char *err, si
                                 o->name, var, value);
                         return QR_OK;
                     }
-                    set_err(err, errlen, "%s: '%s' uses ${%s}, which is not set", o->name, value,
+                    qr_errf(err, errlen, "%s: '%s' uses ${%s}, which is not set", o->name, value,
                             var);
                     return QR_BAD_CONFIG;
                 }
@@ -394,7 +385,7 @@ static int resolve_one(qr_config *c, const option *o, FILE *notes, char *err, si
         }
     }
     if (strlen(out) >= o->size) {
-        set_err(err, errlen, "%s: '%s' is longer than %zu characters once expanded", o->name, value,
+        qr_errf(err, errlen, "%s: '%s' is longer than %zu characters once expanded", o->name, value,
                 o->size - 1);
         return QR_BAD_CONFIG;
     }
@@ -412,7 +403,7 @@ int qr_config_resolve(qr_config *c, FILE *notes, char *err, size_t errlen)
             return rc;
     }
     if (!*c->state_dir) {
-        set_err(err, errlen, "state_dir: is empty once expanded");
+        qr_errf(err, errlen, "state_dir: is empty once expanded");
         return QR_BAD_CONFIG;
     }
     return QR_OK;

@@ -16,17 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) QR_PRINTF(3, 4);
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static int valid_name(const char *name)
 {
     size_t n = strlen(name);
@@ -131,11 +120,11 @@ int qr_key_parse(const char *text, size_t len, qr_key **out, char *err, size_t e
     if (sodium_init() < 0)
         return QR_INTERNAL;
     if (len > QR_KEY_FILE_MAX) {
-        set_err(err, errlen, "key file is too large");
+        qr_errf(err, errlen, "key file is too large");
         return QR_BAD_KEY;
     }
     if (memchr(text, 0, len)) {
-        set_err(err, errlen, "the key file contains a NUL byte");
+        qr_errf(err, errlen, "the key file contains a NUL byte");
         return QR_BAD_KEY;
     }
     while (pos < len) {
@@ -149,7 +138,7 @@ int qr_key_parse(const char *text, size_t len, qr_key **out, char *err, size_t e
             else if (n == 20 && memcmp(line, "quorum-public-key-v1", 20) == 0)
                 secret = 0;
             else {
-                set_err(err, errlen, "not a quorum key file (first line must be "
+                qr_errf(err, errlen, "not a quorum key file (first line must be "
                                      "quorum-secret-key-v1 or quorum-public-key-v1)");
                 goto out;
             }
@@ -167,12 +156,12 @@ int qr_key_parse(const char *text, size_t len, qr_key **out, char *err, size_t e
         if (!r && !secret)
             r = take_field(line, n, "curve-key", curve_pk, sizeof curve_pk);
         if (r != 1) {
-            set_err(err, errlen, "line %zu is not understood or too long", lineno);
+            qr_errf(err, errlen, "line %zu is not understood or too long", lineno);
             goto out;
         }
     }
     if (secret < 0 || !valid_name(name)) {
-        set_err(err, errlen, "the key file has no valid name line");
+        qr_errf(err, errlen, "the key file has no valid name line");
         goto out;
     }
     if ((k = key_alloc()) == NULL) {
@@ -185,7 +174,7 @@ int qr_key_parse(const char *text, size_t len, qr_key **out, char *err, size_t e
         if (qr_b64_decode_exact(seed, s, 32) != QR_OK ||
             qr_b64_decode_exact(curve_sk, k->curve_sk, 32) != QR_OK) {
             sodium_memzero(s, sizeof s);
-            set_err(err, errlen, "the secret keys are not 32 bytes of base64");
+            qr_errf(err, errlen, "the secret keys are not 32 bytes of base64");
             goto out;
         }
         crypto_sign_seed_keypair(k->sign_pk, k->sign_sk, s);
@@ -194,7 +183,7 @@ int qr_key_parse(const char *text, size_t len, qr_key **out, char *err, size_t e
         k->has_secret = 1;
     } else if (qr_b64_decode_exact(sign_pk, k->sign_pk, 32) != QR_OK ||
                qr_b64_decode_exact(curve_pk, k->curve_pk, 32) != QR_OK) {
-        set_err(err, errlen, "the public keys are not 32 bytes of base64");
+        qr_errf(err, errlen, "the public keys are not 32 bytes of base64");
         goto out;
     }
     *out = k;
@@ -215,17 +204,17 @@ int qr_key_load(const char *path, qr_key **out, char *err, size_t errlen)
     if (sodium_init() < 0)
         return QR_INTERNAL;
     if (stat(path, &st) != 0) {
-        set_err(err, errlen, "cannot open key file %s: %s", path, strerror(errno));
+        qr_errf(err, errlen, "cannot open key file %s: %s", path, strerror(errno));
         return errno == ENOENT ? QR_NOT_FOUND : QR_IO;
     }
     int rc = qr_read_file(path, QR_KEY_FILE_MAX, &text, &len);
     if (rc != QR_OK) {
-        set_err(err, errlen, "cannot read key file %s: %s", path, qr_strerror(rc));
+        qr_errf(err, errlen, "cannot read key file %s: %s", path, qr_strerror(rc));
         return rc;
     }
     int is_secret = len >= 20 && memcmp(text, "quorum-secret-key-v1", 20) == 0;
     if (is_secret && (st.st_mode & 077)) {
-        set_err(err, errlen,
+        qr_errf(err, errlen,
                 "secret key file %s is readable by group or others (mode %03o); "
                 "run: chmod 600 %s",
                 path, (unsigned)(st.st_mode & 0777), path);
@@ -235,7 +224,7 @@ int qr_key_load(const char *path, qr_key **out, char *err, size_t errlen)
         if (rc != QR_OK && err && errlen) {
             char inner[256];
             snprintf(inner, sizeof inner, "%s", err);
-            set_err(err, errlen, "%s: %s", path, inner);
+            qr_errf(err, errlen, "%s: %s", path, inner);
         }
     }
     sodium_memzero(text, len);

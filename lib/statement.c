@@ -11,17 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) QR_PRINTF(3, 4);
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 void qr_statement_destroy(qr_statement **s)
 {
     if (!s || !*s)
@@ -43,25 +32,25 @@ static int open_statement(const uint8_t *bytes, size_t len, int checked, int sig
     if (!s)
         return QR_NOMEM;
     if (len == 0 || len > QR_MAX_STATEMENT + 128) {
-        set_err(err, errlen, "a signed statement must be 1 to %d bytes, this one is %zu",
+        qr_errf(err, errlen, "a signed statement must be 1 to %d bytes, this one is %zu",
                 QR_MAX_STATEMENT + 128, len);
         rc = len ? QR_TOO_LARGE : QR_BAD_STATEMENT;
         goto out;
     }
     s->envelope = quorum__signed_statement__unpack(NULL, len, bytes);
     if (!s->envelope) {
-        set_err(err, errlen, "the bytes are not a signed statement");
+        qr_errf(err, errlen, "the bytes are not a signed statement");
         goto out;
     }
     const Quorum__SignedStatement *e = s->envelope;
     /* Exactly the three fields, each once: nothing unsigned may ride along into the log. */
     if (e->base.n_unknown_fields != 0 || quorum__signed_statement__get_packed_size(e) != len) {
-        set_err(err, errlen, "the signed statement carries bytes outside its three fields");
+        qr_errf(err, errlen, "the signed statement carries bytes outside its three fields");
         goto out;
     }
     if (e->signer.len != 32 || e->signature.len != 64 || e->statement.len == 0 ||
         e->statement.len > QR_MAX_STATEMENT) {
-        set_err(err, errlen,
+        qr_errf(err, errlen,
                 "a signed statement needs a 32-byte signer key, a 64-byte signature and a "
                 "statement of at most %d bytes",
                 QR_MAX_STATEMENT);
@@ -70,17 +59,17 @@ static int open_statement(const uint8_t *bytes, size_t len, int checked, int sig
     if (checked ? !signature_ok
                 : qr_key_verify_statement(e->signer.data, e->statement.data, e->statement.len,
                                           e->signature.data) != QR_OK) {
-        set_err(err, errlen, "the statement's signature does not verify with its signer's key");
+        qr_errf(err, errlen, "the statement's signature does not verify with its signer's key");
         rc = QR_BAD_SIGNATURE;
         goto out;
     }
     s->st = quorum__statement__unpack(NULL, e->statement.len, e->statement.data);
     if (!s->st) {
-        set_err(err, errlen, "the signed bytes are not a statement");
+        qr_errf(err, errlen, "the signed bytes are not a statement");
         goto out;
     }
     if (!qr_valid_id(s->st->forum)) {
-        set_err(err, errlen,
+        qr_errf(err, errlen,
                 "the statement's forum id is missing or not a slug (lower-case letters, digits "
                 "and '-', at most %d)",
                 QR_MAX_ID);
@@ -88,7 +77,7 @@ static int open_statement(const uint8_t *bytes, size_t len, int checked, int sig
     }
     if (s->st->kind_case == QUORUM__STATEMENT__KIND__NOT_SET ||
         strcmp(qr_statement_kind(s->st), "unknown") == 0) {
-        set_err(err, errlen, "the statement has no kind this daemon knows");
+        qr_errf(err, errlen, "the statement has no kind this daemon knows");
         goto out;
     }
     memcpy(s->signer, e->signer.data, 32);

@@ -33,6 +33,8 @@
 #include "store_schema.h"
 #include "strmap.h"
 
+#include "util.h"
+
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -176,17 +178,6 @@ struct qr_store {
     size_t ndirty;
     int schema_version; /* of the file as opened (read-only opens may see an older one) */
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) QR_PRINTF(3, 4);
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 const qr_store_forum *qr_store_forum_find(const qr_store *s, const char *forum)
 {
@@ -368,18 +359,18 @@ int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t
     int oflags = (flags & QR_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "cannot open database %s: %s", path,
+        qr_errf(err, errlen, "cannot open database %s: %s", path,
                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
         goto out;
     }
     sqlite3_busy_timeout(s->db, 5000);
     if (!(flags & QR_STORE_READONLY)) {
         if (exec(s, "BEGIN IMMEDIATE")) {
-            set_err(err, errlen, "cannot open database %s: %s", path, sqlite3_errmsg(s->db));
+            qr_errf(err, errlen, "cannot open database %s: %s", path, sqlite3_errmsg(s->db));
             goto out;
         }
         if (foreign_database(s->db)) {
-            set_err(err, errlen, "%s is a database but not a quorum one; refusing to change it",
+            qr_errf(err, errlen, "%s is a database but not a quorum one; refusing to change it",
                     path);
             rc = QR_BAD_CONFIG;
             goto out;
@@ -392,7 +383,7 @@ int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t
             goto out;
         rc = QR_IO;
         if (exec(s, schema) || create_triggers(s->db)) {
-            set_err(err, errlen, "cannot initialise database %s: %s", path,
+            qr_errf(err, errlen, "cannot initialise database %s: %s", path,
                     sqlite3_errmsg(s->db));
             goto out;
         }
@@ -401,7 +392,7 @@ int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t
         rc = QR_IO;
         if (exec(s, "COMMIT") || exec(s, "PRAGMA journal_mode=WAL") ||
             exec(s, "PRAGMA synchronous=FULL")) {
-            set_err(err, errlen, "cannot initialise database %s: %s", path,
+            qr_errf(err, errlen, "cannot initialise database %s: %s", path,
                     sqlite3_errmsg(s->db));
             goto out;
         }
@@ -415,11 +406,11 @@ int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t
     for (int i = 0; i < Q_COUNT; i++)
         if (sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i],
                                NULL) != SQLITE_OK) {
-            set_err(err, errlen, "cannot prepare queries: %s", sqlite3_errmsg(s->db));
+            qr_errf(err, errlen, "cannot prepare queries: %s", sqlite3_errmsg(s->db));
             goto out;
         }
     if ((rc = load_forums(s)) != QR_OK) {
-        set_err(err, errlen, "cannot load forums from %s: %s", path, qr_strerror(rc));
+        qr_errf(err, errlen, "cannot load forums from %s: %s", path, qr_strerror(rc));
         goto out;
     }
     *out = s;
@@ -727,13 +718,13 @@ int qr_store_recompute(qr_store *s, const char *forum, uint8_t root[QR_HASH_LEN]
         uint8_t leaf[QR_HASH_LEN];
         Quorum__LogEntry *e = NULL;
         if (seq != want) {
-            set_err(err, errlen, "forum %s: entry %llu is missing", forum,
+            qr_errf(err, errlen, "forum %s: entry %llu is missing", forum,
                     (unsigned long long)want);
             rc = QR_TAMPERED;
             break;
         }
         if (qr_entry_decode(entry, len, &e) != QR_OK || e->seq != seq) {
-            set_err(err, errlen, "forum %s: entry %llu does not decode as log entry %llu",
+            qr_errf(err, errlen, "forum %s: entry %llu does not decode as log entry %llu",
                     forum, (unsigned long long)seq, (unsigned long long)seq);
             rc = QR_TAMPERED;
         }
@@ -744,7 +735,7 @@ int qr_store_recompute(qr_store *s, const char *forum, uint8_t root[QR_HASH_LEN]
         qr_merkle_leaf_hash(entry, len, leaf);
         if (sqlite3_column_bytes(q, 2) != QR_HASH_LEN ||
             sodium_memcmp(leaf, sqlite3_column_blob(q, 2), QR_HASH_LEN) != 0) {
-            set_err(err, errlen,
+            qr_errf(err, errlen,
                     "forum %s: entry %llu's bytes do not match its stored leaf hash (the entry "
                     "was changed after it was recorded)",
                     forum, (unsigned long long)seq);
@@ -761,7 +752,7 @@ int qr_store_recompute(qr_store *s, const char *forum, uint8_t root[QR_HASH_LEN]
         return rc;
     if (fr.size != f->fr.size || fr.n != f->fr.n ||
         memcmp(fr.hash, f->fr.hash, (size_t)fr.n * QR_HASH_LEN) != 0) {
-        set_err(err, errlen, "forum %s: the stored tree hashes disagree with the entries", forum);
+        qr_errf(err, errlen, "forum %s: the stored tree hashes disagree with the entries", forum);
         return QR_TAMPERED;
     }
     qr_merkle_frontier_root(&fr, root);

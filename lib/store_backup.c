@@ -10,6 +10,8 @@
  */
 #include "store.h"
 
+#include "util.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -19,30 +21,19 @@
 #include <string.h>
 #include <unistd.h>
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) QR_PRINTF(3, 4);
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 int qr_store_integrity_check(qr_store *s, char *err, size_t errlen)
 {
     sqlite3_stmt *q = NULL;
     int rc = QR_IO;
     sqlite3 *db = qr_store_sqlite(s);
     if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "cannot run integrity_check: %s", sqlite3_errmsg(db));
+        qr_errf(err, errlen, "cannot run integrity_check: %s", sqlite3_errmsg(db));
         return QR_IO;
     }
     if (sqlite3_step(q) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(q, 0);
         rc = t && strcmp(t, "ok") == 0 ? QR_OK : QR_TAMPERED;
-        set_err(err, errlen, "%s", t ? t : "no answer");
+        qr_errf(err, errlen, "%s", t ? t : "no answer");
     }
     sqlite3_finalize(q);
     return rc;
@@ -61,12 +52,12 @@ int qr_store_backup_begin(qr_store *s, const char *path, qr_store_backup **out, 
 {
     sqlite3 *src = qr_store_sqlite(s);
     if (!sqlite3_get_autocommit(src)) {
-        set_err(err, errlen, "a batch is open");
+        qr_errf(err, errlen, "a batch is open");
         return QR_INTERNAL;
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
-        set_err(err, errlen, "cannot create %s: %s", path, strerror(errno));
+        qr_errf(err, errlen, "cannot create %s: %s", path, strerror(errno));
         return errno == EEXIST ? QR_DUPLICATE : QR_IO;
     }
     close(fd);
@@ -78,7 +69,7 @@ int qr_store_backup_begin(qr_store *s, const char *path, qr_store_backup **out, 
     if (sqlite3_open_v2(path, &b->dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
             SQLITE_OK ||
         (b->b = sqlite3_backup_init(b->dest, "main", src, "main")) == NULL) {
-        set_err(err, errlen, "cannot start a backup into %s: %s", path,
+        qr_errf(err, errlen, "cannot start a backup into %s: %s", path,
                 b->dest ? sqlite3_errmsg(b->dest) : "out of memory");
         sqlite3_close(b->dest);
         free(b);
@@ -118,19 +109,19 @@ int qr_store_backup_finish(qr_store_backup **bp, char *err, size_t errlen)
     qr_store_backup *b = *bp;
     int rc = b->done ? QR_OK : QR_UNAVAILABLE;
     if (sqlite3_backup_finish(b->b) != SQLITE_OK && rc == QR_OK) {
-        set_err(err, errlen, "the backup failed: %s", sqlite3_errmsg(b->dest));
+        qr_errf(err, errlen, "the backup failed: %s", sqlite3_errmsg(b->dest));
         rc = QR_IO;
     }
     /* A backup is one self-contained file: no -wal beside it to lose in a copy. */
     if (rc == QR_OK &&
         sqlite3_exec(b->dest, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "cannot finish the copy: %s", sqlite3_errmsg(b->dest));
+        qr_errf(err, errlen, "cannot finish the copy: %s", sqlite3_errmsg(b->dest));
         rc = QR_IO;
     }
     if (sqlite3_close(b->dest) != SQLITE_OK && rc == QR_OK)
         rc = QR_IO;
     if (rc == QR_UNAVAILABLE)
-        set_err(err, errlen, "the backup was stopped before it finished");
+        qr_errf(err, errlen, "the backup was stopped before it finished");
     free(b);
     *bp = NULL;
     return rc;

@@ -61,17 +61,6 @@ static const schema_step steps[] = {
 _Static_assert(NSTEPS + 1 == QR_STORE_SCHEMA_VERSION,
                "one step per version after 1: add a step with the version");
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) QR_PRINTF(3, 4);
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* meta.schema_version as a number; 0 if missing, -1 if it is not a positive number. */
 static int read_version(sqlite3 *db)
 {
@@ -96,11 +85,11 @@ int qr_store_schema_check(sqlite3 *db, const char *path, int writable, int *vers
     int v = read_version(db);
     *version = v;
     if (v <= 0) {
-        set_err(err, errlen, "%s is not a quorum database: it has no valid schema version", path);
+        qr_errf(err, errlen, "%s is not a quorum database: it has no valid schema version", path);
         return QR_BAD_CONFIG;
     }
     if (v > QR_STORE_SCHEMA_VERSION) {
-        set_err(err, errlen,
+        qr_errf(err, errlen,
                 "%s has schema version %d, but this quorum (%s) understands versions up to %d: "
                 "it was written by a newer quorum. Run that version (or newer), or restore a "
                 "backup taken before the upgrade; this file was not changed",
@@ -108,7 +97,7 @@ int qr_store_schema_check(sqlite3 *db, const char *path, int writable, int *vers
         return QR_BAD_CONFIG;
     }
     if (!writable && v < QR_STORE_SCHEMA_OLDEST_READABLE) {
-        set_err(err, errlen,
+        qr_errf(err, errlen,
                 "%s has schema version %d, too old to read without upgrading it; start "
                 "quorumd (%s) on it once to upgrade it",
                 path, v, QR_VERSION);
@@ -151,7 +140,7 @@ int qr_store_schema_upgrade(sqlite3 *db, const char *path, int *from, char *err,
             continue;
         if (sqlite3_exec(db, st->sql, NULL, NULL, NULL) != SQLITE_OK ||
             record(db, st->to) != QR_OK) {
-            set_err(err, errlen,
+            qr_errf(err, errlen,
                     "%s: the upgrade to schema version %d (%s) failed: %s; the "
                     "file was not changed",
                     path, st->to, st->what, sqlite3_errmsg(db));

@@ -11,6 +11,9 @@
 /* An identifier is a slug: [a-z0-9][a-z0-9-]*, at most QR_MAX_ID bytes. */
 int qr_valid_id(const char *s);
 
+/* A sentence for people into a caller's buffer (err may be NULL). */
+void qr_errf(char *err, size_t errlen, const char *fmt, ...) QR_PRINTF(3, 4);
+
 /* Whole file into a malloc'd buffer (NUL-terminated for convenience); QR_TOO_LARGE past max. */
 int qr_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
 /* Write via a temporary file, fsync and rename; the file gets `mode`. */
