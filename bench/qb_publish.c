@@ -190,7 +190,14 @@ int main(int argc, char **argv)
     qb_daemon_wait_ready(&d, op, 60);
     qr_client *op_conn = qb_connect(&d, op, 30000);
     const char *forum = "events";
-    qb_forum_setup(op_conn, op, forum, &clerk, 1, "m1");
+    /* Subscribers may read only a forum that names them: the charter lists them as clerks. */
+    qr_key **named = calloc((size_t)maxs + 1, sizeof *named);
+    if (!named)
+        qb_die("out of memory");
+    named[0] = clerk;
+    memcpy(named + 1, keys, (size_t)maxs * sizeof *keys);
+    qb_forum_setup(op_conn, op, forum, named, (size_t)maxs + 1, "m1");
+    free(named);
 
     long proposal = 0;
     for (size_t k = 0; k < ns; k++) {

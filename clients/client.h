@@ -89,6 +89,7 @@ int cmd_log(qr_cli *cli);
 int cmd_checkpoint(qr_cli *cli);
 int cmd_proof(qr_cli *cli);
 int cmd_tail(qr_cli *cli);
+int cmd_feed(qr_cli *cli);
 int cmd_export(qr_cli *cli);
 int cmd_verify(qr_cli *cli);
 /* the operator's (cmd_ops.c) */
@@ -146,6 +147,12 @@ int qr_cli_org_width(const qr_rules *r);
 /* A SUB socket on the forum's event topic (CURVE unless --plaintext), in conn's context; NULL
  * with *status set (and said why) on failure.  Close it with zmq_close. */
 void *qr_cli_subscribe(qr_cli *cli, qr_client *conn, const char *forum, int *status);
+/* The same for any topic ("org/<id>/": an organisation's feed). */
+void *qr_cli_subscribe_topic(qr_cli *cli, qr_client *conn, const char *topic, int *status);
+/* Wait up to a second for an event on sub: 1 if one is waiting, 0 after a quiet second
+ * (*quiet_ms counts them), -1 with *status set to stop (poll failed: 10; nothing for `idle`
+ * seconds, idle 0 meaning never: 7, said). */
+int qr_cli_wait_event(qr_cli *cli, void *sub, uint64_t idle, int64_t *quiet_ms, int *status);
 
 /* Set signed_at to now, sign with the --key, submit and print the result; exit status. */
 int qr_cli_send(qr_cli *cli, Quorum__Statement *st);

@@ -46,15 +46,30 @@ static int parse_rule(const char *s, Quorum__DecisionRule *out)
     return QR_OK;
 }
 
-/* Parties (clerks, auditors, witnesses) are given as public or secret key files. */
+/* Parties (clerks, auditors, witnesses) are given as public or secret key files; a witness
+ * may be given as ORG=KEYFILE, naming the organisation whose mirror it is (orgs holds the
+ * names: one QR_MAX_ID + 1 slot a party). */
 static int load_parties(const char **files, size_t n, Quorum__Party *parties,
-                        Quorum__Party **ptrs, qr_key **keys)
+                        Quorum__Party **ptrs, qr_key **keys, char (*orgs)[QR_MAX_ID + 1])
 {
     for (size_t i = 0; i < n; i++) {
-        int rc = qr_cli_load_key(files[i], &keys[i]);
+        const char *path = files[i], *eq = orgs ? strchr(path, '=') : NULL;
+        if (orgs)
+            orgs[i][0] = 0;
+        if (eq && (size_t)(eq - path) <= QR_MAX_ID) {
+            memcpy(orgs[i], path, (size_t)(eq - path));
+            orgs[i][eq - path] = 0;
+            if (qr_valid_id(orgs[i]))
+                path = eq + 1;
+            else
+                orgs[i][0] = 0;
+        }
+        int rc = qr_cli_load_key(path, &keys[i]);
         if (rc != QR_OK)
             return rc;
         quorum__party__init(&parties[i]);
+        if (orgs && orgs[i][0])
+            parties[i].organisation = orgs[i];
         parties[i].name = keys[i]->name;
         parties[i].sign_key = (ProtobufCBinaryData){32, keys[i]->sign_pk};
         parties[i].curve_key = (ProtobufCBinaryData){32, keys[i]->curve_pk};
@@ -71,7 +86,7 @@ static int charter_usage(void)
             "         [--decision-rule consensus|unanimity|majority] [--chair TEXT]\n"
             "         [--frequency TEXT] [--supported-by TEXT] [--contact TEXT]\n"
             "         [--reports-to BODY]... [--relationship-with BODY]...\n"
-            "         [--clerk KEYFILE]... [--auditor KEYFILE]... [--witness KEYFILE]...\n"
+            "         [--clerk KEYFILE]... [--auditor KEYFILE]... [--witness [ORG=]KEYFILE]...\n"
             "example: quorum forum charter lpt-nhft-jwg --name \"Joint Working Group\" "
             "--capacity recommends \\\n"
             "           --reports-to \"LPT Trust Board\" --reports-to \"NHFT Trust Board\" "
@@ -128,10 +143,11 @@ static int charter(qr_cli *cli)
     qr_client *conn = NULL;
     qr_key *key = NULL;
     int status = 0;
-    if (load_parties(clerks, ncl, parties, pp, keys) != QR_OK ||
-        load_parties(auditors, nau, parties + ncl, pp + ncl, keys + ncl) != QR_OK ||
-        load_parties(witnesses, nwi, parties + ncl + nau, pp + ncl + nau, keys + ncl + nau) !=
-            QR_OK) {
+    char witness_orgs[MAX_REPEAT][QR_MAX_ID + 1];
+    if (load_parties(clerks, ncl, parties, pp, keys, NULL) != QR_OK ||
+        load_parties(auditors, nau, parties + ncl, pp + ncl, keys + ncl, NULL) != QR_OK ||
+        load_parties(witnesses, nwi, parties + ncl + nau, pp + ncl + nau, keys + ncl + nau,
+                     witness_orgs) != QR_OK) {
         status = 9;
         goto out;
     }

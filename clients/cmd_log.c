@@ -480,50 +480,15 @@ static int catch_up(qr_source *src, tail_ctx *t, uint64_t upto)
     return 0;
 }
 
-static void *tail_subscribe(qr_cli *cli, qr_client *conn, const char *forum, int *status)
-{
-    qr_key *own = NULL, *server = NULL;
-    char topic[QR_MAX_ID + 16];
-    void *sub = zmq_socket(qr_client_context(conn), ZMQ_SUB);
-    *status = 9;
-    if (!sub || qr_cli_load_key(cli->key, &own) != QR_OK ||
-        (!cli->plaintext && qr_cli_load_key(cli->server_key, &server) != QR_OK))
-        goto fail;
-    qr_wire_socket_defaults(sub);
-    if (server && qr_wire_curve_client(sub, own, server->curve_pk) != QR_OK)
-        goto fail;
-    qr_topic_forum(forum, topic, sizeof topic);
-    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, topic, strlen(topic));
-    if (zmq_connect(sub, cli->events) != 0) {
-        *status = qr_cli_fail(cli, QR_BAD_CONFIG, "cannot connect to %s", cli->events);
-        goto fail;
-    }
-    qr_key_destroy(&own);
-    qr_key_destroy(&server);
-    *status = 0;
-    return sub;
-fail:
-    qr_key_destroy(&own);
-    qr_key_destroy(&server);
-    if (sub)
-        zmq_close(sub);
-    return NULL;
-}
-
 /* One event: topic frame, then the Event.  *known gets the tree size the event shows (so a
  * caller can fetch what it lacks), or the event is malformed and -1 is returned.  An entry is
  * printed at once if it is the next one; checkpoint-only events (cosignatures, heartbeats)
  * carry only the size. */
 static int tail_event(void *sub, tail_ctx *t, uint64_t *known)
 {
-    zmq_msg_t topic, body;
-    zmq_msg_init(&topic);
-    zmq_msg_init(&body);
-    int ok = zmq_msg_recv(&topic, sub, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&topic) &&
-             zmq_msg_recv(&body, sub, ZMQ_DONTWAIT) >= 0 && !zmq_msg_more(&body) &&
-             zmq_msg_size(&body) <= QR_MAX_MESSAGE;
-    Quorum__Event *ev = ok ? quorum__event__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body))
-                           : NULL;
+    char topic[QR_TOPIC_MAX];
+    Quorum__Event *ev = NULL;
+    qr_wire_recv_event(sub, topic, &ev);
     int rc = -1;
     if (ev && ev->forum && !strcmp(ev->forum, t->forum)) {
         if (ev->entry.len == 0) {
@@ -537,8 +502,6 @@ static int tail_event(void *sub, tail_ctx *t, uint64_t *known)
     }
     if (ev)
         quorum__event__free_unpacked(ev, NULL);
-    zmq_msg_close(&topic);
-    zmq_msg_close(&body);
     return rc;
 }
 
@@ -563,7 +526,7 @@ int cmd_tail(qr_cli *cli)
     int status = qr_source_open(cli, &src);
     if (status)
         return status;
-    void *sub = tail_subscribe(cli, src.conn, forum, &status);
+    void *sub = qr_cli_subscribe(cli, src.conn, forum, &status);
     tail_ctx t = {cli, forum, 0, 0, count};
     uint64_t size = 0;
     if (!sub)
@@ -576,26 +539,16 @@ int cmd_tail(qr_cli *cli)
         goto out;
     int64_t quiet_ms = 0;
     while (!(count && t.printed >= count)) {
-        zmq_pollitem_t it = {sub, 0, ZMQ_POLLIN, 0};
-        int r = zmq_poll(&it, 1, 1000);
-        if (r < 0) {
-            status = 10;
+        int r = qr_cli_wait_event(cli, sub, idle, &quiet_ms, &status);
+        if (r < 0)
             break;
-        }
         if (r == 0) {
-            quiet_ms += 1000;
             /* An idle subscriber may have lost the tail: ask where the log is. */
             if ((status = qr_source_read(&src, forum, t.next, t.next, tail_print, &t, &size)) ||
                 (status = catch_up(&src, &t, size)))
                 break;
-            if (idle && quiet_ms >= (int64_t)idle * 1000) {
-                status = qr_cli_fail(cli, QR_TIMEOUT, "nothing new for %llu seconds",
-                                     (unsigned long long)idle);
-                break;
-            }
             continue;
         }
-        quiet_ms = 0;
         uint64_t known = 0;
         if (tail_event(sub, &t, &known) == 0 && known > t.next &&
             (status = catch_up(&src, &t, known)))

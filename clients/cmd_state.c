@@ -128,14 +128,9 @@ static const char *board_status(const qr_proposal *p, size_t i)
     return p->outcomes[i].needs_ratification ? "awaiting its board" : "";
 }
 
-static Quorum__ActionStatus action_status(const qr_action *a)
-{
-    return a->nhistory ? a->history[a->nhistory - 1].status : QUORUM__ACTION_STATUS__OPEN;
-}
-
 static int action_open(const qr_action *a)
 {
-    Quorum__ActionStatus s = action_status(a);
+    Quorum__ActionStatus s = qr_rules_action_status(a);
     return s != QUORUM__ACTION_STATUS__DONE && s != QUORUM__ACTION_STATUS__DROPPED;
 }
 
@@ -288,8 +283,8 @@ static void print_actions(const qr_rules *r, int64_t now)
         printf("  %-12s %-10s ", a->id, a->org);
         qr_cli_col(a->owner, 28);
         printf("due %s  ", due);
-        qr_cli_col(qr_rules_action_status_name(action_status(a)), 11);
-        printf("%s%s\n", a->due < now ? "OVERDUE  " : "", a->text ? a->text : "");
+        qr_cli_col(qr_rules_action_status_name(qr_rules_action_status(a)), 11);
+        printf("%s%s\n", qr_rules_action_overdue(a, now) ? "OVERDUE  " : "", a->text ? a->text : "");
     }
     if (!n)
         printf("\nNo open actions.\n");
@@ -480,8 +475,8 @@ static void json_state(const qr_rules *r, int64_t now)
         qr_json_str(&j, "organisation", a->org);
         qr_json_str(&j, "owner", a->owner);
         qr_json_i64(&j, "due", a->due);
-        qr_json_str(&j, "status", qr_rules_action_status_name(action_status(a)));
-        qr_json_bool(&j, "overdue", a->due < now);
+        qr_json_str(&j, "status", qr_rules_action_status_name(qr_rules_action_status(a)));
+        qr_json_bool(&j, "overdue", qr_rules_action_overdue(a, now));
         qr_json_str(&j, "text", a->text);
         qr_json_end(&j);
     }

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zmq.h>
 
 /* A setting too long for its buffer is an error, never silently cut short. */
 static int copy(char *dst, size_t n, const char *src)
@@ -311,4 +312,60 @@ void qr_cli_print_entry(qr_cli *cli, const char *forum, const uint8_t *entry, si
     }
     qr_statement_destroy(&st);
     quorum__log_entry__free_unpacked(e, NULL);
+}
+
+/* ---- events -------------------------------------------------------------------------- */
+
+void *qr_cli_subscribe(qr_cli *cli, qr_client *conn, const char *forum, int *status)
+{
+    char topic[QR_MAX_ID + 16];
+    qr_topic_forum(forum, topic, sizeof topic);
+    return qr_cli_subscribe_topic(cli, conn, topic, status);
+}
+
+void *qr_cli_subscribe_topic(qr_cli *cli, qr_client *conn, const char *topic, int *status)
+{
+    qr_key *own = NULL, *server = NULL;
+    void *sub = zmq_socket(qr_client_context(conn), ZMQ_SUB);
+    *status = 9;
+    if (!sub || qr_cli_load_key(cli->key, &own) != QR_OK ||
+        (!cli->plaintext && qr_cli_load_key(cli->server_key, &server) != QR_OK))
+        goto out;
+    qr_wire_socket_defaults(sub);
+    if (server && qr_wire_curve_client(sub, own, server->curve_pk) != QR_OK)
+        goto out;
+    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, topic, strlen(topic));
+    if (zmq_connect(sub, cli->events) != 0)
+        *status = qr_cli_fail(cli, QR_BAD_CONFIG, "cannot connect to %s", cli->events);
+    else
+        *status = 0;
+out:
+    qr_key_destroy(&own);
+    qr_key_destroy(&server);
+    if (*status && sub) {
+        zmq_close(sub);
+        sub = NULL;
+    }
+    return sub;
+}
+
+int qr_cli_wait_event(qr_cli *cli, void *sub, uint64_t idle, int64_t *quiet_ms, int *status)
+{
+    zmq_pollitem_t it = {sub, 0, ZMQ_POLLIN, 0};
+    int r = zmq_poll(&it, 1, 1000);
+    if (r > 0) {
+        *quiet_ms = 0;
+        return 1;
+    }
+    if (r < 0 && zmq_errno() != EINTR) {
+        *status = 10;
+        return -1;
+    }
+    *quiet_ms += 1000;
+    if (idle && *quiet_ms >= (int64_t)idle * 1000) {
+        *status = qr_cli_fail(cli, QR_TIMEOUT, "nothing new for %llu seconds",
+                              (unsigned long long)idle);
+        return -1;
+    }
+    return 0;
 }

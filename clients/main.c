@@ -73,6 +73,9 @@ static const struct {
                          "                                  fetch and verify a proof"},
     {"tail", cmd_tail, "tail FORUM [--from N] [--count N] [--idle SECONDS]\n"
                        "                                  print entries as they are recorded"},
+    {"feed", cmd_feed, "feed ORG [--count N] [--idle SECONDS]\n"
+                       "                                  follow what binds or concerns an "
+                       "organisation, across forums"},
     {"export", cmd_export, "export FORUM                    write the whole log to stdout"},
     {"verify", cmd_verify,
      "verify FILE [--log-key VKEY] [--threads N]\n"

@@ -29,15 +29,18 @@ static void on_signal(int sig)
 
 typedef struct {
     const char *name;
-    size_t offset, size; /* size 0: a number */
+    size_t offset, size; /* size 0: a number from min to max */
+    long min, max;
     const char *def, *help;
 } option;
 
-#define S(f) offsetof(qr_mirror_cfg, f), sizeof(((qr_mirror_cfg *)0)->f)
+#define S(f) offsetof(qr_mirror_cfg, f), sizeof(((qr_mirror_cfg *)0)->f), 0, 0
+#define N(f, min, max) offsetof(qr_mirror_cfg, f), 0, min, max
 static const option options[] = {
     {"organisation", S(organisation), "", "the organisation this mirror keeps the record for"},
-    {"key", S(key), "", "this mirror's key file: its CURVE key connects, its signing key "
-                        "cosigns (name it in each forum's charter with --witness)"},
+    {"key", S(key), "",
+     "this mirror's key file: its CURVE key connects, its signing key cosigns (name it in each "
+     "forum's charter with --witness ORG=KEYFILE)"},
     {"endpoint", S(endpoint), "tcp://127.0.0.1:7370", "the daemon's request endpoint"},
     {"events", S(events), "tcp://127.0.0.1:7371", "the daemon's event endpoint"},
     {"server_key", S(server_key), "", "the daemon's public key file (quorumd.pub)"},
@@ -45,8 +48,10 @@ static const option options[] = {
     {"alert_command", S(alert_command), "",
      "shell command run for each alert, with QUORUM_ALERT, QUORUM_FORUM, QUORUM_SEQ, "
      "QUORUM_ORGANISATION and QUORUM_MESSAGE in its environment"},
-    {"poll_seconds", offsetof(qr_mirror_cfg, poll_seconds), 0, "5",
+    {"poll_seconds", N(poll_seconds, 1, 3600), "5",
      "how often to look for new forums and check every forum's tail"},
+    {"hwm", N(hwm, 1, 1000000), "1000",
+     "events queued for this mirror before the newest are dropped (a gap is fetched)"},
 };
 #define NOPTIONS (sizeof options / sizeof *options)
 
@@ -60,9 +65,9 @@ static int set_option(qr_mirror_cfg *c, const char *name, const char *value)
         if (o->size == 0) {
             char *end;
             long v = strtol(value, &end, 10);
-            if (*value == 0 || *end || v < 1 || v > 3600) {
-                fprintf(stderr, "quorum-mirror: %s: '%s' is not a number of seconds from 1 to "
-                                "3600\n", name, value);
+            if (*value == 0 || *end || v < o->min || v > o->max) {
+                fprintf(stderr, "quorum-mirror: %s: '%s' is not a number from %ld to %ld\n",
+                        name, value, o->min, o->max);
                 return QR_BAD_CONFIG;
             }
             *(long *)field = v;
@@ -160,9 +165,8 @@ static int open_mirror(qr_mirror *m)
                  m->cfg.key);
         return QR_BAD_KEY;
     }
-    if ((rc = qr_store_open(m->cfg.database, 0, &m->store, err, sizeof err)) != QR_OK ||
-        (rc = qr_witness_init(m->store)) != QR_OK) {
-        qr_error("%s", *err ? err : "cannot create the mirror's tables");
+    if ((rc = qr_store_open(m->cfg.database, 0, &m->store, err, sizeof err)) != QR_OK) {
+        qr_error("%s", err);
         return rc;
     }
     qr_client_opts o = {m->cfg.endpoint, m->key, m->server->curve_pk, m->cfg.timeout_ms};
@@ -173,6 +177,12 @@ static int open_mirror(qr_mirror *m)
     if ((m->sub = zmq_socket(qr_client_context(m->conn), ZMQ_SUB)) == NULL)
         return QR_INTERNAL;
     qr_wire_socket_defaults(m->sub);
+    int hwm = (int)m->cfg.hwm;
+    zmq_setsockopt(m->sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
+    /* Our organisation's feed: what binds or concerns it, and forums it newly sits on. */
+    char topic[QR_MAX_ID + 16];
+    qr_topic_org(m->cfg.organisation, topic, sizeof topic);
+    zmq_setsockopt(m->sub, ZMQ_SUBSCRIBE, topic, strlen(topic));
     if ((rc = qr_wire_curve_client(m->sub, m->key, m->server->curve_pk)) != QR_OK)
         return rc;
     if (zmq_connect(m->sub, m->cfg.events) != 0) {
@@ -207,16 +217,39 @@ static int poll_all(qr_mirror *m)
     return QR_OK;
 }
 
+/* An announcement on our organisation's feed (not an entry). */
+static void handle_notice(qr_mirror *m, const Quorum__Event *ev)
+{
+    if (strcmp(ev->notice, "overdue-action") == 0 && qr_valid_id(ev->forum) &&
+        qr_valid_id(ev->subject)) {
+        char key[160];
+        snprintf(key, sizeof key, "overdue/%s/%s", ev->forum, ev->subject);
+        qr_mirror_alert(m, "overdue-action", ev->forum, 0, key, "%.900s",
+                        ev->message ? ev->message : "");
+    }
+}
+
+/* One event, from a forum's topic or our organisation's.  Either way the entry is only a cue:
+ * what the mirror keeps is fetched and checked against a signed checkpoint (qr_mirror_sync). */
 static void handle_event(qr_mirror *m)
 {
-    zmq_msg_t topic, body;
-    zmq_msg_init(&topic);
-    zmq_msg_init(&body);
-    int ok = zmq_msg_recv(&topic, m->sub, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&topic) &&
-             zmq_msg_recv(&body, m->sub, ZMQ_DONTWAIT) >= 0 && !zmq_msg_more(&body) &&
-             zmq_msg_size(&body) <= QR_MAX_MESSAGE;
-    Quorum__Event *ev =
-        ok ? quorum__event__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body)) : NULL;
+    char topic[QR_TOPIC_MAX], id[QR_MAX_ID + 1];
+    Quorum__Event *ev = NULL;
+    int is_org = 0;
+    qr_wire_recv_event(m->sub, topic, &ev);
+    /* A forum's event comes on that forum's topic; our feed's from any forum. */
+    if (ev && (qr_topic_parse((const uint8_t *)topic, strlen(topic), &is_org, id) != QR_OK ||
+               (!is_org && (!ev->forum || strcmp(ev->forum, id) != 0)))) {
+        quorum__event__free_unpacked(ev, NULL);
+        ev = NULL;
+    }
+    if (ev && ev->entry.len)
+        m->events++;
+    if (ev && is_org && ev->notice && *ev->notice) {
+        handle_notice(m, ev);
+        quorum__event__free_unpacked(ev, NULL);
+        ev = NULL;
+    }
     qr_mforum *f = ev && ev->forum ? qr_mirror_forum(m, ev->forum, 1) : NULL;
     if (f && !f->halted) {
         const qr_store_forum *sf = qr_store_forum_find(m->store, f->forum);
@@ -229,8 +262,6 @@ static void handle_event(qr_mirror *m)
     }
     if (ev)
         quorum__event__free_unpacked(ev, NULL);
-    zmq_msg_close(&topic);
-    zmq_msg_close(&body);
 }
 
 static int run(qr_mirror *m, int once)
@@ -327,9 +358,10 @@ int main(int argc, char **argv)
         qr_info("mirroring for %s from %s into %s", m.cfg.organisation, m.cfg.endpoint,
                 m.cfg.database);
         rc = run(&m, once);
-        qr_info("stopping: %llu entries appended, %llu checkpoints cosigned, %llu alerts",
-                (unsigned long long)m.appended, (unsigned long long)m.cosigned,
-                (unsigned long long)m.alerts);
+        qr_info("stopping: %llu entries appended (%llu entry events heard; the rest fetched), "
+                "%llu checkpoints cosigned, %llu alerts",
+                (unsigned long long)m.appended, (unsigned long long)m.events,
+                (unsigned long long)m.cosigned, (unsigned long long)m.alerts);
     }
     close_mirror(&m);
     return rc == QR_OK ? 0 : qr_code_exit(rc);

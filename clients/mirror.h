@@ -36,6 +36,7 @@ typedef struct {
     char database[1024];
     char alert_command[1024];
     long poll_seconds;
+    long hwm;            /* the event socket's receive high-water mark */
     int timeout_ms;
 } qr_mirror_cfg;
 
@@ -57,6 +58,7 @@ typedef struct {
     int lock_fd;
     volatile int *stop;
     uint64_t appended, cosigned, alerts;
+    uint64_t events;     /* entry events heard on the bus (the rest were fetched after a gap) */
 } qr_mirror;
 
 /* mirror_sync.c */

@@ -119,10 +119,8 @@ void qr_mirror_overdue(qr_mirror *m)
         const qr_mforum *f = m->forums.values[i];
         for (size_t k = 0; k < f->rules->nactions; k++) {
             const qr_action *a = &f->rules->actions[k];
-            Quorum__ActionStatus st = a->nhistory ? a->history[a->nhistory - 1].status
-                                                  : QUORUM__ACTION_STATUS__OPEN;
-            if (strcmp(a->org, m->cfg.organisation) != 0 || a->due >= now ||
-                st == QUORUM__ACTION_STATUS__DONE || st == QUORUM__ACTION_STATUS__DROPPED)
+            Quorum__ActionStatus st = qr_rules_action_status(a);
+            if (strcmp(a->org, m->cfg.organisation) != 0 || !qr_rules_action_overdue(a, now))
                 continue;
             char key[160], due[32];
             snprintf(key, sizeof key, "overdue/%s/%s", f->forum, a->id);

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <zmq.h>
 
 /* ---- options --------------------------------------------------------------------------- */
 
@@ -425,36 +424,6 @@ out:
         quorum__log_entry__free_unpacked(le, NULL);
     free(e.bytes);
     return status;
-}
-
-/* ---- events -------------------------------------------------------------------------- */
-
-void *qr_cli_subscribe(qr_cli *cli, qr_client *conn, const char *forum, int *status)
-{
-    qr_key *own = NULL, *server = NULL;
-    char topic[QR_MAX_ID + 16];
-    void *sub = zmq_socket(qr_client_context(conn), ZMQ_SUB);
-    *status = 9;
-    if (!sub || qr_cli_load_key(cli->key, &own) != QR_OK ||
-        (!cli->plaintext && qr_cli_load_key(cli->server_key, &server) != QR_OK))
-        goto out;
-    qr_wire_socket_defaults(sub);
-    if (server && qr_wire_curve_client(sub, own, server->curve_pk) != QR_OK)
-        goto out;
-    qr_topic_forum(forum, topic, sizeof topic);
-    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, topic, strlen(topic));
-    if (zmq_connect(sub, cli->events) != 0)
-        *status = qr_cli_fail(cli, QR_BAD_CONFIG, "cannot connect to %s", cli->events);
-    else
-        *status = 0;
-out:
-    qr_key_destroy(&own);
-    qr_key_destroy(&server);
-    if (*status && sub) {
-        zmq_close(sub);
-        sub = NULL;
-    }
-    return sub;
 }
 
 /* ---- sending --------------------------------------------------------------------------- */

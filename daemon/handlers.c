@@ -256,6 +256,7 @@ static const char *checkpoint_for(qr_server *s, const char *forum)
     return "";
 }
 
+/* To the forum's topic, then to the feed of every organisation the entry concerns. */
 static void publish(qr_server *s, const qr_pending *p, const char *checkpoint)
 {
     char topic[QR_MAX_ID + 16];
@@ -267,6 +268,7 @@ static void publish(qr_server *s, const qr_pending *p, const char *checkpoint)
     ev.checkpoint = (char *)checkpoint;
     if (zmq_send(s->xpub, topic, strlen(topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0)
         qr_wire_send(s->xpub, &ev.base, ZMQ_DONTWAIT);
+    qr_feed_publish(s, p->forum, p->stmt->st, &ev);
 }
 
 int qr_batch_commit(qr_server *s)
@@ -341,6 +343,22 @@ static int collect_entry(void *ctx, uint64_t seq, const uint8_t *entry, size_t l
     l->v[l->n++] = (ProtobufCBinaryData){len, copy};
     l->bytes += len + 8;
     return QR_OK;
+}
+
+/* Reads of a forum need read access (access.h): refused NOT_AUTHORISED, logged with who
+ * asked, before anything about the forum (even whether it exists) is told. */
+static int may_read(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *who,
+                    const char *forum, const char *what)
+{
+    if (qr_access_forum(s, who, forum ? forum : ""))
+        return 1;
+    char msg[256];
+    snprintf(msg, sizeof msg, "this key may not read forum %.64s: it is not named in the forum's "
+             "charter nor registered to one of its member organisations", forum ? forum : "");
+    qr_info("refused %s of forum %.64s from %s: NOT_AUTHORISED", what, forum ? forum : "",
+            *who ? who : "?");
+    qr_reply_status(s, peer, id, QR_NOT_AUTHORISED, msg);
+    return 0;
 }
 
 static void handle_read(qr_server *s, zmq_msg_t *peer, uint64_t id, const Quorum__ReadEntries *q)
@@ -484,24 +502,27 @@ static void handle_consistency(qr_server *s, zmq_msg_t *peer, uint64_t id,
     reply_proof(s, peer, id, &p, &proof);
 }
 
-static void handle_list(qr_server *s, zmq_msg_t *peer, uint64_t id)
+/* The forums this connection may read (the others are not mentioned). */
+static void handle_list(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *who)
 {
-    size_t n = qr_store_forum_count(s->store);
-    if (n > 2000)
-        n = 2000; /* keeps the reply under the message limit */
-    Quorum__ForumInfo *info = calloc(n ? n : 1, sizeof *info);
-    Quorum__ForumInfo **ptrs = calloc(n ? n : 1, sizeof *ptrs);
+    size_t all = qr_store_forum_count(s->store), n = 0;
+    size_t cap = all > 2000 ? 2000 : all; /* keeps the reply under the message limit */
+    Quorum__ForumInfo *info = calloc(cap ? cap : 1, sizeof *info);
+    Quorum__ForumInfo **ptrs = calloc(cap ? cap : 1, sizeof *ptrs);
     if (!info || !ptrs) {
         qr_reply_status(s, peer, id, QR_NOMEM, NULL);
         goto out;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < all && n < cap; i++) {
         const qr_store_forum *f = qr_store_forum_at(s->store, i);
-        quorum__forum_info__init(&info[i]);
-        info[i].forum = (char *)f->forum;
-        info[i].name = (char *)f->name;
-        info[i].size = f->size;
-        ptrs[i] = &info[i];
+        if (!qr_access_forum(s, who, f->forum))
+            continue;
+        quorum__forum_info__init(&info[n]);
+        info[n].forum = (char *)f->forum;
+        info[n].name = (char *)f->name;
+        info[n].size = f->size;
+        ptrs[n] = &info[n];
+        n++;
     }
     Quorum__Reply r = QUORUM__REPLY__INIT;
     Quorum__Forums fs = QUORUM__FORUMS__INIT;
@@ -514,6 +535,27 @@ static void handle_list(qr_server *s, zmq_msg_t *peer, uint64_t id)
 out:
     free(info);
     free(ptrs);
+}
+
+/* The forum a read request reads (NULL for requests that are not reads of one forum). */
+static const char *read_forum(const Quorum__Request *req)
+{
+    switch (req->op_case) {
+    case QUORUM__REQUEST__OP_READ_ENTRIES: return req->read_entries->forum;
+    case QUORUM__REQUEST__OP_GET_CHECKPOINT: return req->get_checkpoint->forum;
+    case QUORUM__REQUEST__OP_INCLUSION_PROOF: return req->inclusion_proof->forum;
+    case QUORUM__REQUEST__OP_CONSISTENCY_PROOF: return req->consistency_proof->forum;
+    default: return NULL;
+    }
+}
+
+static const char *read_name(const Quorum__Request *req)
+{
+    switch (req->op_case) {
+    case QUORUM__REQUEST__OP_READ_ENTRIES: return "a read";
+    case QUORUM__REQUEST__OP_GET_CHECKPOINT: return "the checkpoint";
+    default: return "a proof";
+    }
 }
 
 void qr_handle_request(qr_server *s, zmq_msg_t *peer, const char *who, const uint8_t *data,
@@ -536,6 +578,11 @@ void qr_handle_request(qr_server *s, zmq_msg_t *peer, const char *who, const uin
     }
     if (req->op_case != QUORUM__REQUEST__OP_SUBMIT && s->nbatch)
         qr_batch_commit(s); /* readers see only what is committed */
+    const char *forum = read_forum(req);
+    if (forum && !may_read(s, peer, req->id, who, forum, read_name(req))) {
+        quorum__request__free_unpacked(req, NULL);
+        return;
+    }
     switch (req->op_case) {
     case QUORUM__REQUEST__OP_SUBMIT:
         if ((long)s->nbatch >= s->cfg.batch_max)
@@ -552,8 +599,8 @@ void qr_handle_request(qr_server *s, zmq_msg_t *peer, const char *who, const uin
     case QUORUM__REQUEST__OP_CONSISTENCY_PROOF:
         handle_consistency(s, peer, req->id, req->consistency_proof);
         break;
-    case QUORUM__REQUEST__OP_LIST_FORUMS: handle_list(s, peer, req->id); break;
-    case QUORUM__REQUEST__OP_GET_STATUS: qr_handle_status(s, peer, req->id); break;
+    case QUORUM__REQUEST__OP_LIST_FORUMS: handle_list(s, peer, req->id, who); break;
+    case QUORUM__REQUEST__OP_GET_STATUS: qr_handle_status(s, peer, req->id, who); break;
     case QUORUM__REQUEST__OP_BACKUP: qr_backup_request(s, peer, req->id, who, req->backup); break;
     case QUORUM__REQUEST__OP_ADD_COSIGNATURE:
         qr_witness_handle_add(s, peer, req->id, req->add_cosignature);

@@ -89,6 +89,7 @@ void qr_server_reload(qr_server *s)
     size_t removed = log_missing(&s->allow, &fresh, "removed");
     qr_allow_free(&s->allow);
     s->allow = fresh;
+    qr_access_reindex(s);
     memcpy(s->cfg.allow_keys, next.allow_keys, sizeof s->cfg.allow_keys);
     qr_config_value(&s->cfg, "log_level", was, sizeof was);
     qr_config_value(&next, "log_level", now, sizeof now);

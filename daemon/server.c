@@ -167,10 +167,6 @@ int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop)
         qr_error("%s", err);
         return rc;
     }
-    if ((rc = qr_witness_init(s->store)) != QR_OK) {
-        qr_error("cannot create the cosignature tables in %s", path);
-        return rc;
-    }
     if ((s->batch = calloc((size_t)s->cfg.batch_max, sizeof *s->batch)) == NULL ||
         (s->inbox = calloc((size_t)s->cfg.batch_max, sizeof *s->inbox)) == NULL)
         return QR_NOMEM;
@@ -282,6 +278,12 @@ int qr_server_bind(qr_server *s)
         return QR_INTERNAL;
     if ((rc = secure_socket(s, s->router)) != QR_OK || (rc = secure_socket(s, s->xpub)) != QR_OK)
         return rc;
+    /* Subscriptions are ours to accept, per forum, by who asks (access.c). */
+    int manual = 1;
+    if (zmq_setsockopt(s->xpub, ZMQ_XPUB_MANUAL, &manual, sizeof manual) != 0) {
+        qr_error("this libzmq has no ZMQ_XPUB_MANUAL; refusing to publish without read control");
+        return QR_INTERNAL;
+    }
     if (qr_peers_watch(&s->sub_peers, s->ctx, s->xpub, "xpub") != QR_OK ||
         qr_peers_watch(&s->req_peers, s->ctx, s->router, "router") != QR_OK) {
         qr_error("cannot monitor the sockets: %s", zmq_strerror(zmq_errno()));
@@ -303,13 +305,8 @@ static void drain_subscriptions(qr_server *s)
 {
     zmq_msg_t m;
     zmq_msg_init(&m);
-    while (zmq_msg_recv(&m, s->xpub, ZMQ_DONTWAIT) >= 0) {
-        const uint8_t *d = zmq_msg_data(&m);
-        size_t n = zmq_msg_size(&m);
-        if (n >= 1)
-            qr_debug("%s %.*s", d[0] ? "subscribe" : "unsubscribe", (int)(n - 1 > 80 ? 80 : n - 1),
-                     (const char *)d + 1);
-    }
+    while (zmq_msg_recv(&m, s->xpub, ZMQ_DONTWAIT) >= 0)
+        qr_access_subscription(s, &m);
     zmq_msg_close(&m);
 }
 
@@ -405,6 +402,7 @@ int qr_server_run(qr_server *s)
         qr_backup_tick(s);
         if (qr_now() >= next_heartbeat) {
             qr_witness_heartbeat(s);
+            qr_feed_overdue(s);
             next_heartbeat = qr_now() + QR_HEARTBEAT_SECONDS;
         }
     }
@@ -439,6 +437,8 @@ void qr_server_fini(qr_server *s)
     qr_key_destroy(&s->operator_key);
     qr_allow_free(&s->allow);
     qr_allow_free(&s->registered);
+    qr_access_free(&s->access);
+    qr_strmap_free(&s->overdue);
     for (size_t i = 0; i < s->rules.cap; i++)
         if (s->rules.keys[i]) {
             qr_rules *r = s->rules.values[i];

@@ -12,6 +12,7 @@
 #ifndef QR_SERVER_H
 #define QR_SERVER_H
 
+#include "access.h"
 #include "config.h"
 #include "notify.h"
 #include "peers.h"
@@ -85,6 +86,8 @@ struct qr_server {
     void *ctx, *router, *xpub, *zap;
     qr_allow allow;           /* the operator's key, then the allow_keys file's (SIGHUP rebuilds) */
     qr_allow registered;      /* transport keys registered by the logs (kept across SIGHUP) */
+    qr_access access;         /* who may read which forum and whose feed (access.c) */
+    qr_strmap overdue;        /* "forum/action" already announced overdue since start */
     qr_strmap rules;          /* forum id -> qr_rules: each forum's state under the rulebook */
     qr_pending *batch;
     size_t nbatch;
@@ -122,8 +125,12 @@ int qr_server_load_rules(qr_server *s, const char *forum);
 /* zap.c */
 int qr_zap_bind(qr_server *s);
 void qr_zap_handle(qr_server *s);
-/* Register the transport keys a committed statement names (board, member, clerk ...). */
+/* Register the transport keys a committed statement names (board, member, clerk ...) and
+ * what each may read (access.h). */
 void qr_zap_register_statement(qr_server *s, const Quorum__Statement *st);
+/* access.c: a (un)subscription message just taken off the event socket (ZMQ_XPUB_MANUAL):
+ * subscribe its peer to the topic only if it may read it, else log the refusal. */
+void qr_access_subscription(qr_server *s, zmq_msg_t *m);
 
 /* witness.c */
 void qr_witness_handle_add(qr_server *s, zmq_msg_t *peer, uint64_t id,
@@ -133,6 +140,13 @@ char *qr_witness_cosigned_note(qr_server *s, const char *forum, const char *note
 /* Publish each forum's latest (cosigned) checkpoint and size, so idle subscribers notice a
  * lost tail. */
 void qr_witness_heartbeat(qr_server *s);
+
+/* feed.c: each organisation's own feed ("org/<id>/"). */
+/* Publish a committed entry to the feed of every organisation it concerns. */
+void qr_feed_publish(qr_server *s, const char *forum, const Quorum__Statement *st,
+                     const Quorum__Event *ev);
+/* Announce, once per action since start, every action now past its due date. */
+void qr_feed_overdue(qr_server *s);
 
 /* 1 if a connection's ZAP User-Id is the operator's key (CURVE only). */
 int qr_zap_is_operator(const qr_server *s, const char *user_id);
@@ -147,7 +161,8 @@ int qr_server_read_allow(const qr_server *s, const qr_config *cfg, qr_allow *a, 
                          size_t errlen);
 
 /* status.c */
-void qr_handle_status(qr_server *s, zmq_msg_t *peer, uint64_t id);
+/* Totals for everyone; per-forum figures only for the forums `who` may read. */
+void qr_handle_status(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *who);
 
 /* backup.c: one backup at a time, stepped between batches by the loop. */
 void qr_backup_request(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *who,

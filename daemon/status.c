@@ -33,7 +33,7 @@ static void forum_status(qr_server *s, const qr_store_forum *f, Quorum__ForumSta
     out->last_cosigned_at = qr_witness_freshness(s->store, f->forum);
 }
 
-void qr_handle_status(qr_server *s, zmq_msg_t *peer, uint64_t id)
+void qr_handle_status(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *who)
 {
     Quorum__StatusReport st = QUORUM__STATUS_REPORT__INIT;
     size_t n = qr_store_forum_count(s->store);
@@ -67,11 +67,16 @@ void qr_handle_status(qr_server *s, zmq_msg_t *peer, uint64_t id)
     st.subscribers_accepted = s->sub_peers.accepted;
     st.clients_accepted = s->req_peers.accepted;
     st.allowed_keys = (uint32_t)(s->allow.n + s->registered.n);
-    for (size_t i = 0; i < n; i++) {
-        forum_status(s, qr_store_forum_at(s->store, i), &fs[i]);
-        ptrs[i] = &fs[i];
+    size_t shown = 0; /* only the forums this connection may read are listed by name */
+    for (size_t i = 0; i < st.forums && shown < n; i++) {
+        const qr_store_forum *f = qr_store_forum_at(s->store, i);
+        if (!qr_access_forum(s, who, f->forum))
+            continue;
+        forum_status(s, f, &fs[shown]);
+        ptrs[shown] = &fs[shown];
+        shown++;
     }
-    st.n_forum_status = n;
+    st.n_forum_status = shown;
     st.forum_status = ptrs;
     qr_backup_describe(s, backup, sizeof backup);
     st.backup = backup;

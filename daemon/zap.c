@@ -10,8 +10,8 @@
  * registered by committed statements (organisation boards, members, clerks, auditors,
  * witnesses), which only grows.  The reply's User-Id is the key's name, which the daemon logs
  * with every request and which requests are authorised by (only the operator may take a
- * backup).  Names are therefore unique per key: a second key arriving under a name already
- * taken is named "<name>~<first 8 hex digits of its key>", and the operator's entry, added
+ * backup; what else each key may read is decided in access.c).  Names are therefore unique
+ * per key: a second key arriving under a name already taken is named "<name>~<first 8 hex digits of its key>", and the operator's entry, added
  * first, always keeps the operator key's own name.
  * With curve = off (loopback only) the NULL mechanism is admitted as "anonymous".
  */
@@ -207,13 +207,20 @@ void qr_zap_handle(qr_server *s)
         zmq_msg_close(&part[i]);
 }
 
-static void register_key(qr_server *s, ProtobufCBinaryData key, const char *name)
+/* Register a transport key (once) and what it may read: `forum`, and every forum `org` sits
+ * on (either may be NULL). */
+static void register_key(qr_server *s, ProtobufCBinaryData key, const char *name,
+                         const char *forum, const char *org)
 {
-    if (key.len != 32 || !name || !*name || qr_allow_find(&s->registered, key.data))
+    if (key.len != 32 || !name || !*name)
         return;
-    char unique[QR_MAX_NAME + 1];
-    qr_allow_unique_name(&s->registered, &s->allow, key.data, name, unique, sizeof unique);
-    qr_allow_add(&s->registered, key.data, unique);
+    if (!qr_allow_find(&s->registered, key.data)) {
+        char unique[QR_MAX_NAME + 1];
+        qr_allow_unique_name(&s->registered, &s->allow, key.data, name, unique, sizeof unique);
+        qr_allow_add(&s->registered, key.data, unique);
+    }
+    if (qr_access_grant(s, key.data, forum, org) != QR_OK)
+        qr_error("out of memory recording who may read forum %s", forum ? forum : "?");
 }
 
 int qr_zap_is_operator(const qr_server *s, const char *user_id)
@@ -221,33 +228,36 @@ int qr_zap_is_operator(const qr_server *s, const char *user_id)
     return s->cfg.curve && user_id && s->allow.n > 0 && strcmp(s->allow.v[0].name, user_id) == 0;
 }
 
-static void register_charter(qr_server *s, const Quorum__Charter *c)
+static void register_charter(qr_server *s, const char *forum, const Quorum__Charter *c)
 {
     if (!c)
         return;
     for (size_t i = 0; i < c->n_clerks; i++)
-        register_key(s, c->clerks[i]->curve_key, c->clerks[i]->name);
+        register_key(s, c->clerks[i]->curve_key, c->clerks[i]->name, forum, NULL);
     for (size_t i = 0; i < c->n_auditors; i++)
-        register_key(s, c->auditors[i]->curve_key, c->auditors[i]->name);
+        register_key(s, c->auditors[i]->curve_key, c->auditors[i]->name, forum, NULL);
     for (size_t i = 0; i < c->n_witnesses; i++)
-        register_key(s, c->witnesses[i]->curve_key, c->witnesses[i]->name);
+        register_key(s, c->witnesses[i]->curve_key, c->witnesses[i]->name, forum,
+                     c->witnesses[i]->organisation);
 }
 
 void qr_zap_register_statement(qr_server *s, const Quorum__Statement *st)
 {
     switch (st->kind_case) {
     case QUORUM__STATEMENT__KIND_FORUM_CHARTERED:
-        register_charter(s, st->forum_chartered->charter);
+        register_charter(s, st->forum, st->forum_chartered->charter);
         break;
     case QUORUM__STATEMENT__KIND_CHARTER_AMENDED:
-        register_charter(s, st->charter_amended->charter);
+        register_charter(s, st->forum, st->charter_amended->charter);
         break;
     case QUORUM__STATEMENT__KIND_ORGANISATION_JOINED:
         register_key(s, st->organisation_joined->board_curve_key,
+                     st->organisation_joined->organisation, st->forum,
                      st->organisation_joined->organisation);
         break;
     case QUORUM__STATEMENT__KIND_MEMBER_APPOINTED:
-        register_key(s, st->member_appointed->curve_key, st->member_appointed->person);
+        register_key(s, st->member_appointed->curve_key, st->member_appointed->person,
+                     st->forum, st->member_appointed->organisation);
         break;
     default:
         break;

@@ -453,8 +453,7 @@ void qr_minutes_actions(qr_minutes_ctx *c)
         if (!action_here(c, a))
             continue;
         n++;
-        Quorum__ActionStatus st =
-            a->nhistory ? a->history[a->nhistory - 1].status : QUORUM__ACTION_STATUS__OPEN;
+        Quorum__ActionStatus st = qr_rules_action_status(a);
         int open = st != QUORUM__ACTION_STATUS__DONE && st != QUORUM__ACTION_STATUS__DROPPED;
         qr_minutes_out(
             c,

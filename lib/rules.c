@@ -360,12 +360,18 @@ int qr_rules_reserved(const qr_rules *r, const char *org, const char *cls)
 
 static int check_parties(qr_rules_ctx *c, const char *what, Quorum__Party *const *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    int rc;
+    for (size_t i = 0; i < n; i++) {
         if (!key_len_ok(&p[i]->sign_key) || !key_len_ok(&p[i]->curve_key))
             return qr_rules_refuse(c, QR_BAD_STATEMENT,
                                    "the charter's %s %s needs a 32-byte signing key and a 32-byte "
                                    "CURVE key",
                                    what, qr_rules_empty(p[i]->name) ? "(unnamed)" : p[i]->name);
+        /* A witness may name the organisation whose mirror it is. */
+        if (!qr_rules_empty(p[i]->organisation) &&
+            (rc = qr_rules_need_id(c, "witness organisation", p[i]->organisation)) != QR_OK)
+            return rc;
+    }
     return QR_OK;
 }
 

@@ -213,6 +213,11 @@ const qr_vote *qr_rules_latest_vote(const qr_proposal *p, const char *org);
  * otherwise the outcome recorded at close. */
 Quorum__Outcome qr_rules_effective_outcome(const qr_proposal *p, size_t i);
 
+/* An action's status now (OPEN until first updated). */
+Quorum__ActionStatus qr_rules_action_status(const qr_action *a);
+/* 1 if the action is not done or dropped and the whole of its due day has passed. */
+int qr_rules_action_overdue(const qr_action *a, int64_t now);
+
 /* Names for people: "BOUND", "FOR", "OPEN", "recommends" ... */
 const char *qr_rules_outcome_name(Quorum__Outcome o);
 const char *qr_rules_choice_name(Quorum__Choice c);

@@ -1017,6 +1017,18 @@ const char *qr_rules_choice_name(Quorum__Choice c)
     }
 }
 
+Quorum__ActionStatus qr_rules_action_status(const qr_action *a)
+{
+    return a->nhistory ? a->history[a->nhistory - 1].status : QUORUM__ACTION_STATUS__OPEN;
+}
+
+int qr_rules_action_overdue(const qr_action *a, int64_t now)
+{
+    Quorum__ActionStatus st = qr_rules_action_status(a);
+    return st != QUORUM__ACTION_STATUS__DONE && st != QUORUM__ACTION_STATUS__DROPPED &&
+           a->due + 86400 <= now;
+}
+
 const char *qr_rules_action_status_name(Quorum__ActionStatus s)
 {
     switch (s) {

@@ -36,7 +36,7 @@ typedef struct {
 /* The schema version this build writes (see store_schema.c for versions and upgrades).  A
  * read-write open upgrades an older file in place, in one transaction; any open refuses a file
  * of a newer version, naming both versions. */
-#define QR_STORE_SCHEMA_VERSION 2
+#define QR_STORE_SCHEMA_VERSION 3
 
 int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t errlen);
 void qr_store_destroy(qr_store **s);

@@ -31,6 +31,9 @@
  * -------
  *   1  meta, forums, entries, hashes, checkpoints; append-only triggers (quorum 0.1)
  *   2  schema_history: each upgrade applied to the file, when, and by which quorum
+ *   3  witnessing: cosignatures (append-only), evidence of split views (append-only), alerts
+ *      raised (each once).  Before this step these were made on first use; the step adopts
+ *      such tables as they are (IF NOT EXISTS), so an upgraded file and a fresh one match.
  */
 #include "store_schema.h"
 
@@ -54,6 +57,22 @@ static const schema_step steps[] = {
     {2, "record each schema upgrade in schema_history",
      "CREATE TABLE schema_history(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL,"
      "  software TEXT NOT NULL) STRICT;"},
+    {3, "the witnessing tables: cosignatures, evidence and alerts",
+     "CREATE TABLE IF NOT EXISTS cosignatures(forum_id INTEGER NOT NULL, size INTEGER NOT NULL,"
+     "  witness TEXT NOT NULL, line TEXT NOT NULL, at INTEGER NOT NULL,"
+     "  PRIMARY KEY(forum_id, size, witness)) STRICT, WITHOUT ROWID;"
+     "CREATE TABLE IF NOT EXISTS evidence(id INTEGER PRIMARY KEY, forum TEXT NOT NULL,"
+     "  what TEXT NOT NULL, ours TEXT NOT NULL, theirs TEXT NOT NULL, at INTEGER NOT NULL) "
+     "STRICT;"
+     "CREATE TABLE IF NOT EXISTS alerts(key TEXT PRIMARY KEY, at INTEGER NOT NULL) STRICT;"
+     "CREATE TRIGGER IF NOT EXISTS cosignatures_no_update BEFORE UPDATE ON cosignatures BEGIN"
+     "  SELECT RAISE(ABORT, 'cosignatures are append-only'); END;"
+     "CREATE TRIGGER IF NOT EXISTS cosignatures_no_delete BEFORE DELETE ON cosignatures BEGIN"
+     "  SELECT RAISE(ABORT, 'cosignatures are append-only'); END;"
+     "CREATE TRIGGER IF NOT EXISTS evidence_no_update BEFORE UPDATE ON evidence BEGIN"
+     "  SELECT RAISE(ABORT, 'evidence is append-only'); END;"
+     "CREATE TRIGGER IF NOT EXISTS evidence_no_delete BEFORE DELETE ON evidence BEGIN"
+     "  SELECT RAISE(ABORT, 'evidence is append-only'); END;"},
 };
 
 #define NSTEPS (sizeof steps / sizeof *steps)

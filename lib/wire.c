@@ -2,6 +2,7 @@
  * wire.c: socket options, framing and the request client.
  */
 #include "wire.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -46,6 +47,65 @@ int qr_topic_forum(const char *forum, char *out, size_t outlen)
 {
     int n = snprintf(out, outlen, QR_TOPIC_FORUM "%s/", forum);
     return n < 0 || (size_t)n >= outlen ? QR_TOO_LARGE : QR_OK;
+}
+
+int qr_topic_org(const char *org, char *out, size_t outlen)
+{
+    int n = snprintf(out, outlen, QR_TOPIC_ORG "%s/", org);
+    return n < 0 || (size_t)n >= outlen ? QR_TOO_LARGE : QR_OK;
+}
+
+int qr_topic_parse(const uint8_t *topic, size_t len, int *is_org, char id[QR_MAX_ID + 1])
+{
+    static const char *const prefix[2] = {QR_TOPIC_FORUM, QR_TOPIC_ORG};
+    for (int i = 0; i < 2; i++) {
+        size_t p = strlen(prefix[i]);
+        if (len < p + 2 || memcmp(topic, prefix[i], p) != 0 || topic[len - 1] != '/' ||
+            len - p - 1 > QR_MAX_ID)
+            continue;
+        memcpy(id, topic + p, len - p - 1);
+        id[len - p - 1] = 0;
+        if (strlen(id) != len - p - 1 || !qr_valid_id(id))
+            return QR_BAD_REQUEST;
+        *is_org = i;
+        return QR_OK;
+    }
+    return QR_BAD_REQUEST;
+}
+
+int qr_wire_recv_event(void *sub, char topic[QR_TOPIC_MAX], Quorum__Event **ev)
+{
+    zmq_msg_t t, body;
+    zmq_msg_init(&t);
+    zmq_msg_init(&body);
+    *ev = NULL;
+    topic[0] = 0;
+    if (zmq_msg_recv(&t, sub, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&t);
+        zmq_msg_close(&body);
+        return QR_TIMEOUT;
+    }
+    int frames = 1, more = zmq_msg_more(&t);
+    if (more && zmq_msg_recv(&body, sub, ZMQ_DONTWAIT) >= 0) {
+        frames++;
+        more = zmq_msg_more(&body);
+    }
+    while (more) { /* a message of more than two frames: drain it */
+        zmq_msg_t extra;
+        zmq_msg_init(&extra);
+        more = zmq_msg_recv(&extra, sub, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&extra);
+        zmq_msg_close(&extra);
+        frames++;
+    }
+    size_t tl = zmq_msg_size(&t);
+    if (frames == 2 && tl < QR_TOPIC_MAX && zmq_msg_size(&body) <= QR_MAX_MESSAGE) {
+        memcpy(topic, zmq_msg_data(&t), tl);
+        topic[tl] = 0;
+        *ev = quorum__event__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body));
+    }
+    zmq_msg_close(&t);
+    zmq_msg_close(&body);
+    return *ev ? QR_OK : QR_BAD_REQUEST;
 }
 
 int qr_wire_send(void *sock, const ProtobufCMessage *m, int flags)

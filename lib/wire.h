@@ -21,11 +21,24 @@
 
 #define QR_ZAP_DOMAIN "quorum"
 #define QR_TOPIC_FORUM "forum/"
+#define QR_TOPIC_ORG "org/"
 
 /* 1 if the endpoint is tcp on a loopback address (127.0.0.0/8, ::1, localhost) or ipc/inproc. */
 int qr_endpoint_is_loopback(const char *endpoint);
 /* "forum/<id>/" into out. */
 int qr_topic_forum(const char *forum, char *out, size_t outlen);
+/* "org/<id>/" into out. */
+int qr_topic_org(const char *org, char *out, size_t outlen);
+/* A subscription's topic, exactly "forum/<id>/" or "org/<id>/": *is_org says which and id
+ * gets the id.  QR_BAD_REQUEST for anything else (a prefix, "" for everything, a bad id). */
+int qr_topic_parse(const uint8_t *topic, size_t len, int *is_org, char id[QR_MAX_ID + 1]);
+
+/* Take one event waiting on a SUB socket (without blocking): its topic frame into topic (NUL
+ * ended; at most QR_TOPIC_MAX bytes) and its Event, decoded under QR_MAX_MESSAGE, into *ev
+ * (free with quorum__event__free_unpacked).  Any other shape of message is consumed whole
+ * and QR_BAD_REQUEST returned; QR_TIMEOUT if nothing is waiting. */
+#define QR_TOPIC_MAX (QR_MAX_ID + 16)
+int qr_wire_recv_event(void *sub, char topic[QR_TOPIC_MAX], Quorum__Event **ev);
 
 /* Send a packed protobuf message as one frame. */
 int qr_wire_send(void *sock, const ProtobufCMessage *m, int flags);

@@ -7,29 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char witness_schema[] =
-    "CREATE TABLE IF NOT EXISTS cosignatures(forum_id INTEGER NOT NULL, size INTEGER NOT NULL,"
-    "  witness TEXT NOT NULL, line TEXT NOT NULL, at INTEGER NOT NULL,"
-    "  PRIMARY KEY(forum_id, size, witness)) STRICT, WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS evidence(id INTEGER PRIMARY KEY, forum TEXT NOT NULL,"
-    "  what TEXT NOT NULL, ours TEXT NOT NULL, theirs TEXT NOT NULL, at INTEGER NOT NULL) STRICT;"
-    "CREATE TABLE IF NOT EXISTS alerts(key TEXT PRIMARY KEY, at INTEGER NOT NULL) STRICT;"
-    "CREATE TRIGGER IF NOT EXISTS cosignatures_no_update BEFORE UPDATE ON cosignatures BEGIN"
-    "  SELECT RAISE(ABORT, 'cosignatures are append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS cosignatures_no_delete BEFORE DELETE ON cosignatures BEGIN"
-    "  SELECT RAISE(ABORT, 'cosignatures are append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS evidence_no_update BEFORE UPDATE ON evidence BEGIN"
-    "  SELECT RAISE(ABORT, 'evidence is append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS evidence_no_delete BEFORE DELETE ON evidence BEGIN"
-    "  SELECT RAISE(ABORT, 'evidence is append-only'); END;";
-
-int qr_witness_init(qr_store *s)
-{
-    return sqlite3_exec(qr_store_sqlite(s), witness_schema, NULL, NULL, NULL) == SQLITE_OK
-               ? QR_OK
-               : QR_IO;
-}
-
 /* Prepare, bind the forum's row id as ?1, and hand back the statement. */
 static sqlite3_stmt *query(qr_store *s, const char *sql, const char *forum)
 {

@@ -11,14 +11,13 @@
  *   evidence(id, forum, what, ours, theirs, at)       conflicting signed notes, verbatim
  *   alerts(key, at)                                   alerts already raised (no repeats)
  *
- * All three are append-only like the log.  qr_witness_init() creates them; it is idempotent.
+ * Schema version 3 makes them (store_schema.c); cosignatures and evidence are append-only
+ * like the log.
  */
 #ifndef QR_WITNESS_H
 #define QR_WITNESS_H
 
 #include "store.h"
-
-int qr_witness_init(qr_store *s);
 
 /* The signed checkpoint note the store holds for exactly this size, or QR_NOT_FOUND. */
 int qr_witness_checkpoint_at(qr_store *s, const char *forum, uint64_t size, char **note);

@@ -109,7 +109,33 @@ static void test_fresh(void)
     query(path, "SELECT value FROM meta WHERE key = 'schema_version'", v, sizeof v);
     CHECK(atoi(v) == QR_STORE_SCHEMA_VERSION, "meta.schema_version of a new file is %s", v);
     query(path, "SELECT group_concat(version) FROM schema_history", v, sizeof v);
-    CHECK(strcmp(v, "2") == 0, "a new file records the step it was built with (got '%s')", v);
+    CHECK(strcmp(v, "2,3") == 0, "a new file records the steps it was built with (got '%s')", v);
+    query(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('cosignatures', 'evidence', "
+                "'alerts')", v, sizeof v);
+    CHECK(strcmp(v, "3") == 0, "a new file has the witnessing tables (%s of 3)", v);
+}
+
+/* A version 2 file made by a build that created the witnessing tables on first use: step 3
+ * adopts them, keeping their rows. */
+static void test_adopt_witness_tables(void)
+{
+    char path[512], v[64], err[512];
+    path_in(path, sizeof path, "v2-witness.db");
+    qr_store *s = NULL;
+    CHECK_RC(qr_store_open(path, 0, &s, err, sizeof err), QR_OK, "a new database");
+    qr_store_destroy(&s);
+    if (!CHECK(exec_sql(path, "INSERT INTO alerts VALUES ('overdue/f/a', 1);"
+                              "DELETE FROM schema_history WHERE version = 3;"
+                              "UPDATE meta SET value = '2' WHERE key = 'schema_version';") == 0,
+               "making a version 2 file that already holds the witnessing tables"))
+        return;
+    int rc = qr_store_open(path, 0, &s, err, sizeof err);
+    CHECK(rc == QR_OK, "the version 2 file with witnessing tables opens (%s)", err);
+    CHECK(s && qr_store_schema_version(s) == QR_STORE_SCHEMA_VERSION, "it is upgraded to %d",
+          QR_STORE_SCHEMA_VERSION);
+    qr_store_destroy(&s);
+    query(path, "SELECT count(*) FROM alerts", v, sizeof v);
+    CHECK(strcmp(v, "1") == 0, "the alert it held is kept (%s rows)", v);
 }
 
 static void test_fixture_v1(void)
@@ -146,11 +172,11 @@ static void test_fixture_v1(void)
         qr_store_destroy(&s);
     }
     query(path, "SELECT group_concat(version) FROM schema_history", v, sizeof v);
-    CHECK(strcmp(v, "2") == 0, "the upgrade 1 -> 2 is recorded once (got '%s')", v);
+    CHECK(strcmp(v, "2,3") == 0, "the upgrades 1 -> 2 -> 3 are recorded once each (got '%s')", v);
     CHECK_RC(qr_store_open(path, 0, &s, err, sizeof err), QR_OK, "reopening the upgraded file");
     qr_store_destroy(&s);
     query(path, "SELECT count(*) FROM schema_history", v, sizeof v);
-    CHECK(strcmp(v, "1") == 0, "reopening applies nothing again (%s rows)", v);
+    CHECK(strcmp(v, "2") == 0, "reopening applies nothing again (%s rows)", v);
 
     /* An upgrade that fails part way: a v1 file in which step 2's table already exists. */
     path_in(path, sizeof path, "v1-blocked.db");
@@ -285,6 +311,7 @@ int main(void)
         return 2;
     test_fresh();
     test_fixture_v1();
+    test_adopt_witness_tables();
     refused_version("99", "has schema version 99, but this quorum");
     refused_version("banana", "not a quorum database");
     test_backup();

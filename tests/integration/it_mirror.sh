@@ -3,10 +3,14 @@
 #  1. started after 5,000 entries it catches up, then follows live; killed with SIGKILL
 #     mid-stream and restarted 10 times, it ends with exactly the daemon's log, verified;
 #  2. two organisations' mirrors cosign: the checkpoint carries both cosignatures, verified;
-#  3. an overturn by another organisation and an overdue action run the alert command;
+#  3. an organisation's feed carries its outcome, its action, an overturn by another
+#     organisation and the overdue-action notice; its live mirror runs the alert command once;
+#     3b. a key without access to a forum is refused its reads and hears nothing of it;
 #  4. a daemon restarted on a rewritten history (re-signed with its own log key) is caught:
-#     no cosignature, evidence kept, alert command run, the good copy still readable.
+#     no cosignature, evidence kept, alert command run, the good copy still readable;
+#  5. a slow subscriber with a tiny high-water mark loses events and still ends complete.
 . "$(dirname "$0")/lib.sh"
+QUORUM_WORK_LOG="$QR_WORK/quorumd.log"
 MK="$QR_WORK/mirror-keys"
 rm -rf "$MK" && mkdir -p "$MK" && chmod 700 "$MK"
 K="$QR_WORK/keys"
@@ -98,29 +102,79 @@ $C meeting attend feed fm --present uhl:uhl-ceo --present lpt:lpt-dof > /dev/nul
 $C propose feed fp --meeting fm --title "Shared rota" --class services --value 500 > /dev/null
 "$Q" --key "$MK/uhl-ceo.key" vote feed fp for --org uhl --as uhl-ceo --delegation d-uhl > /dev/null
 "$Q" --key "$MK/lpt-dof.key" vote feed fp for --org lpt --as lpt-dof --delegation d-lpt > /dev/null
+
+# UHL's governance team follows its own feed, live, with its board's key; its mirror runs.
+ALERTS="$QR_WORK/alerts.txt"; rm -f "$ALERTS"
+"$Q" --key "$MK/uhl-board.key" feed uhl --idle 60 > "$QR_WORK/uhl-feed.txt" 2>&1 &
+pids+=($!)
+mirror "$QR_PORT" uhl "$MK/uhl-board.key" "$QR_WORK/uhl-mirror.db" \
+    --alert_command "echo \"\$QUORUM_ALERT|\$QUORUM_FORUM|\$QUORUM_ORGANISATION|\$QUORUM_MESSAGE\" >> $ALERTS" \
+    > "$QR_WORK/uhl-mirror.log" 2>&1 &
+pids+=($!)
+wait_for 20 grep -q "info: mirroring" "$QR_WORK/uhl-mirror.log"
+wait_for 20 has_size feed 12 --db "$QR_WORK/uhl-mirror.db"
 $C close feed fp --reasons "Both organisations agreed" > /dev/null
 $C action assign feed fa --proposal fp --org uhl --owner "Rota lead" --due -2 --text "Publish the rota" > /dev/null
 "$Q" --key "$MK/lpt-board.key" overturn feed fp --org lpt --reason "The LPT board wants a pilot first" > /dev/null
 
-ALERTS="$QR_WORK/alerts.txt"; rm -f "$ALERTS"
-(mirror "$QR_PORT" uhl "$MK/uhl-board.key" "$QR_WORK/uhl-mirror.db" --once \
-    --alert_command "echo \"\$QUORUM_ALERT|\$QUORUM_FORUM|\$QUORUM_ORGANISATION|\$QUORUM_MESSAGE\" >> $ALERTS") \
-    2> "$QR_WORK/uhl-mirror.log" || fail "uhl mirror --once"
-grep -q "^overturn|feed|uhl|LPT's board overturned its decision on proposal fp" "$ALERTS" \
-    || fail "no overturn alert: $(cat "$ALERTS" 2>/dev/null)"
-grep -q "^overdue-action|feed|uhl|action fa in forum feed, owned by UHL" "$ALERTS" \
-    || fail "no overdue-action alert: $(cat "$ALERTS" 2>/dev/null)"
+wait_for 30 grep -q "^overturn|feed|uhl|LPT's board overturned its decision on proposal fp" "$ALERTS"
+wait_for 30 grep -q "^overdue-action|feed|uhl|action fa in forum feed, owned by" "$ALERTS"
+wait_for 20 grep -q "^feed  overdue-action fa: action fa in forum feed, owned by uhl (Rota lead), was due" "$QR_WORK/uhl-feed.txt"
+grep -q "^feed  12 .*ProposalClosed" "$QR_WORK/uhl-feed.txt" || fail "the feed lacks uhl's outcome: $(cat "$QR_WORK/uhl-feed.txt")"
+grep -q "^feed  13 .*ActionAssigned" "$QR_WORK/uhl-feed.txt" || fail "the feed lacks the action uhl owns"
+grep -q "^feed  14 .*DecisionOverturned" "$QR_WORK/uhl-feed.txt" || fail "the feed lacks lpt's overturn"
+[ "$(grep -c "^feed  [0-9]" "$QR_WORK/uhl-feed.txt")" -eq 3 ] || fail "the feed carried entries that do not concern uhl"
+kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || fail "the uhl mirror did not stop cleanly"
+kill -TERM "${pids[-2]}" 2>/dev/null || true
 # Alerts are raised once: a second pass is quiet.
 (mirror "$QR_PORT" uhl "$MK/uhl-board.key" "$QR_WORK/uhl-mirror.db" --once \
     --alert_command "echo again >> $ALERTS") 2> /dev/null || fail "second --once"
 grep -q "^again" "$ALERTS" && fail "an alert was raised twice"
-pass "an overturn by another organisation and an overdue action ran the alert command, once"
+pass "uhl's feed carried its outcome, its action, lpt's overturn and the overdue action; its mirror alerted once each"
+
+# ---- 3b. read access per forum ------------------------------------------------------------
+# uhl's board key reads forum feed (uhl sits on it) but not forum mir, nor lpt's feed.
+"$Q" --key "$MK/uhl-board.key" forums > "$QR_WORK/uhl-forums.txt"
+grep -q "^feed " "$QR_WORK/uhl-forums.txt" || fail "uhl's board cannot see the forum it sits on"
+grep -q "^mir " "$QR_WORK/uhl-forums.txt" && fail "uhl's board was shown forum mir"
+for read in "log mir" "checkpoint mir" "proof inclusion mir 0" "proof consistency mir 1 2" "tail mir --count 1"; do
+    out=$(output_of "$Q" --key "$MK/uhl-board.key" $read)
+    echo "$out" | grep -q "NOT_AUTHORISED" || fail "'$read' with uhl's key was not refused: $out"
+done
+expect_exit 4 "$Q" --key "$MK/uhl-board.key" log mir
+grep -Eq "refused a read of forum mir from uhl(~[0-9a-f]{8})?: NOT_AUTHORISED" "$QUORUM_WORK_LOG" \
+    || fail "the refused read is not logged with the key's name"
+# Subscriptions: nothing of forum mir reaches uhl's key; the forum's witness hears it all.
+rm -f "$QR_WORK/sub-"*
+"$T/qr_sub" --key "$MK/uhl-board.key" forum/mir/ --for 4 --ready "$QR_WORK/sub-1.ready" > "$QR_WORK/sub-uhl.txt" &
+s1=$!
+"$T/qr_sub" --key "$MK/uhl-board.key" "" --for 4 --ready "$QR_WORK/sub-2.ready" > "$QR_WORK/sub-all.txt" &
+s2=$!
+"$T/qr_sub" --key "$MK/uhl-board.key" org/lpt/ --for 4 --ready "$QR_WORK/sub-3.ready" > "$QR_WORK/sub-lpt.txt" &
+s3=$!
+"$T/qr_sub" --key "$MK/nhft.key" forum/mir/ --for 4 --ready "$QR_WORK/sub-4.ready" > "$QR_WORK/sub-nhft.txt" &
+s4=$!
+pids+=($s1 $s2 $s3 $s4)
+for i in 1 2 3 4; do wait_for 20 test -f "$QR_WORK/sub-$i.ready"; done
+"$T/qr_load" --forum mir --meeting m1 --count 20 --clients 1 --keys "$K" --prefix access > /dev/null
+$C action assign feed fb --proposal fp --org lpt --owner "Estates lead" --due +20 --text "Cost the pilot" > /dev/null
+wait $s1 $s2 $s3 $s4
+grep -q "^received 0$" "$QR_WORK/sub-uhl.txt" || fail "uhl's key heard forum mir: $(tail -2 "$QR_WORK/sub-uhl.txt")"
+grep -q "^received 0$" "$QR_WORK/sub-all.txt" || fail "uhl's key heard everything"
+grep -q "^received 0$" "$QR_WORK/sub-lpt.txt" || fail "uhl's key heard lpt's feed"
+[ "$(grep -c "^mir [0-9]" "$QR_WORK/sub-nhft.txt")" -ge 20 ] || fail "the witness did not hear forum mir: $(tail -2 "$QR_WORK/sub-nhft.txt")"
+grep -Eq "refused subscription to 'forum/mir/' from uhl(~[0-9a-f]{8})?: NOT_AUTHORISED" "$QUORUM_WORK_LOG" \
+    || fail "the refused subscription is not logged with the key's name"
+# A key that is not registered at all cannot even connect.
+expect_exit 7 "$Q" --key "$K/outsider.key" --timeout 2 forums 2> /dev/null
+pass "a key without access is refused reads (NOT_AUTHORISED) and hears nothing; an unknown key cannot connect"
 
 # ---- 4. a rewritten history is caught ------------------------------------------------------
 P2=$((QR_PORT + 2))
-daemon_on() { # daemon_on STATE: start a second daemon on port P2 with this fixture's keys
-    setsid "$QD" --state_dir "$1" --origin quorum.test --request_endpoint "tcp://127.0.0.1:$P2" \
-        --event_endpoint "tcp://127.0.0.1:$((P2 + 1))" > "$1/log" 2>&1 < /dev/null &
+daemon_on() { # daemon_on STATE [options]: a second daemon on port P2 with this fixture's keys
+    local state=$1; shift
+    setsid "$QD" --state_dir "$state" --origin quorum.test --request_endpoint "tcp://127.0.0.1:$P2" \
+        --event_endpoint "tcp://127.0.0.1:$((P2 + 1))" "$@" > "$state/log" 2>&1 < /dev/null &
     pids+=($!)
     wait_for 20 "$Q" --endpoint "tcp://127.0.0.1:$P2" forums
 }
@@ -157,3 +211,30 @@ grep -q "evidence of a split view is on file" "$QR_WORK/rw-mirror-2.log" || fail
 $Q2 checkpoint rw --witness "$(wvkey "$MK/nhft.key")" > /dev/null 2>&1 && fail "cosigned a rewritten history"
 stop_last
 pass "a rewritten history was caught: no cosignature, evidence kept, alert run, good copy kept"
+
+# ---- 5. a slow subscriber with a tiny high-water mark --------------------------------------
+# The daemon keeps at most 20 messages queued for each subscriber and the mirror takes one at
+# a time; the mirror is stopped (SIGSTOP) while 3,000 statements are acknowledged, so the
+# publisher drops most of their events.  Resumed, it must notice and fetch what it missed.
+# (Each load client keeps 4 requests in flight, so its replies stay under the same mark.)
+fresh_state "$QR_WORK/slow"; daemon_on "$QR_WORK/slow" --hwm 20
+slowd=${pids[-1]}
+$Q2 forum charter slow --name "Slow forum" --reports-to "Boards" --clerk "$K/load-0.pub" \
+    --clerk "$K/load-1.pub" --witness "nhft=$MK/nhft.key" > /dev/null
+$Q2 --key "$K/load-0.key" meeting open slow m1 --date today --place "Room 7" > /dev/null
+SL="$QR_WORK/slow-mirror.db"; rm -f "$SL" "$SL"-*
+mirror "$P2" nhft "$MK/nhft.key" "$SL" --hwm 1 > "$QR_WORK/slow-mirror.log" 2>&1 &
+pids+=($!); slow=$!
+wait_for 20 has_size slow 2 --db "$SL"
+kill -STOP $slow
+"$T/qr_load" --endpoint "tcp://127.0.0.1:$P2" --forum slow --meeting m1 --count 3000 --clients 2 --window 4 \
+    --keys "$K" --prefix slow > /dev/null || { kill -CONT $slow; fail "the load on the slow forum"; }
+kill -CONT $slow
+wait_for 60 has_size slow 3002 --db "$SL"
+kill -TERM $slow; wait $slow || fail "the slow mirror did not stop cleanly"
+heard=$(sed -n 's/.*stopping: [0-9]* entries appended (\([0-9]*\) entry events heard.*/\1/p' "$QR_WORK/slow-mirror.log")
+[ -n "$heard" ] && [ "$heard" -lt 3000 ] || fail "the slow mirror lost no events (heard ${heard:-?} of 3000): nothing was tested"
+cmp -s <(leaves slow --endpoint "tcp://127.0.0.1:$P2") <(leaves slow --db "$SL") \
+    || fail "the slow mirror's copy differs from the daemon's log"
+kill -TERM $slowd; wait $slowd 2>/dev/null || true
+pass "a stopped subscriber with a tiny high-water mark heard $heard of 3,000 events and still holds all 3,002 entries"
