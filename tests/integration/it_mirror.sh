@@ -124,13 +124,18 @@ grep -q "^feed  12 .*ProposalClosed" "$QR_WORK/uhl-feed.txt" || fail "the feed l
 grep -q "^feed  13 .*ActionAssigned" "$QR_WORK/uhl-feed.txt" || fail "the feed lacks the action uhl owns"
 grep -q "^feed  14 .*DecisionOverturned" "$QR_WORK/uhl-feed.txt" || fail "the feed lacks lpt's overturn"
 [ "$(grep -c "^feed  [0-9]" "$QR_WORK/uhl-feed.txt")" -eq 3 ] || fail "the feed carried entries that do not concern uhl"
+# A forum uhl joins later is followed too, without a restart.
+"$Q" forum charter feed2 --name "Later forum" --reports-to "Boards" > /dev/null
+"$Q" org join feed2 uhl --name "UHL" --kind nhs-trust --membership full --board "$MK/uhl-board.key" > /dev/null
+wait_for 20 has_size feed2 2 --db "$QR_WORK/uhl-mirror.db"
+grep -q "^feed2  1 .*OrganisationJoined" "$QR_WORK/uhl-feed.txt" || fail "the feed did not say uhl joined feed2"
 kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || fail "the uhl mirror did not stop cleanly"
 kill -TERM "${pids[-2]}" 2>/dev/null || true
 # Alerts are raised once: a second pass is quiet.
 (mirror "$QR_PORT" uhl "$MK/uhl-board.key" "$QR_WORK/uhl-mirror.db" --once \
     --alert_command "echo again >> $ALERTS") 2> /dev/null || fail "second --once"
 grep -q "^again" "$ALERTS" && fail "an alert was raised twice"
-pass "uhl's feed carried its outcome, its action, lpt's overturn and the overdue action; its mirror alerted once each"
+pass "uhl's feed carried its outcome, its action, lpt's overturn, the overdue action and a forum it joined; its mirror alerted once each and followed the new forum"
 
 # ---- 3b. read access per forum ------------------------------------------------------------
 # uhl's board key reads forum feed (uhl sits on it) but not forum mir, nor lpt's feed.
