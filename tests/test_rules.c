@@ -14,6 +14,7 @@
  */
 #include "check.h"
 #include "merkle.h"
+#include "concerns.h"
 #include "rules.h"
 
 #include <stdio.h>
@@ -1187,6 +1188,33 @@ static void scenario_city_partnership(void)
               a->history[1].status == QUORUM__ACTION_STATUS__IN_PROGRESS &&
               a->history[2].status == QUORUM__ACTION_STATUS__DONE,
           "the action's history: OPEN, IN_PROGRESS, DONE");
+    CHECK(!qr_rules_action_overdue(a, TODAY + 100 * DAY), "a done action is never overdue");
+
+    /* Each organisation's feed (lib/concerns.h): who hears of what. */
+    const char *orgs[QR_CONCERNS_MAX];
+    size_t nc = 0;
+    Quorum__DecisionOverturned dov = QUORUM__DECISION_OVERTURNED__INIT;
+    dov.proposal = (char *)P;
+    dov.organisation = "uhl";
+    STATEMENT(s_over, DECISION_OVERTURNED, decision_overturned, dov);
+    qr_concerns(f->r, &s_over, orgs, &nc);
+    CHECK(nc == f->r->norgs && nc == 9, "an overturn goes to every member's feed (%zu)", nc);
+    Quorum__ProposalClosed pc = QUORUM__PROPOSAL_CLOSED__INIT;
+    pc.proposal = (char *)P;
+    STATEMENT(s_close, PROPOSAL_CLOSED, proposal_closed, pc);
+    qr_concerns(f->r, &s_close, orgs, &nc);
+    CHECK(nc == 9, "a close goes to every organisation with an outcome (%zu)", nc);
+    Quorum__ActionUpdated au = QUORUM__ACTION_UPDATED__INIT;
+    au.action = "a-winter-1";
+    STATEMENT(s_upd, ACTION_UPDATED, action_updated, au);
+    qr_concerns(f->r, &s_upd, orgs, &nc);
+    CHECK(nc == 1 && strcmp(orgs[0], "uhl") == 0, "an action's update goes to its owner only");
+    Quorum__VoteCast vc = QUORUM__VOTE_CAST__INIT;
+    vc.proposal = (char *)P;
+    vc.organisation = "uhl";
+    STATEMENT(s_vote, VOTE_CAST, vote_cast, vc);
+    qr_concerns(f->r, &s_vote, orgs, &nc);
+    CHECK(nc == 0, "a vote is on the forum's feed only");
 
     /* The signer's clock. */
     f->skew = 2 * 3600;
