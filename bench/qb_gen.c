@@ -152,7 +152,7 @@ static void seal_closed(gen_forum *f, const char *proposal, Quorum__Statement *s
     Quorum__OrgOutcome oo[NORG], *op[NORG];
     for (size_t i = 0; i < no; i++) {
         quorum__org_outcome__init(&oo[i]);
-        oo[i].organisation = o[i].org;
+        oo[i].organisation = (char *)o[i].org;
         oo[i].outcome = o[i].outcome;
         oo[i].why = o[i].why;
         oo[i].needs_ratification = o[i].needs_ratification;

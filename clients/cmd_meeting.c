@@ -459,7 +459,7 @@ int cmd_close(qr_cli *cli)
     }
     for (size_t i = 0; i < n; i++) {
         quorum__org_outcome__init(&oo[i]);
-        oo[i].organisation = o[i].org;
+        oo[i].organisation = (char *)o[i].org;
         oo[i].outcome = o[i].outcome;
         oo[i].why = o[i].why;
         oo[i].needs_ratification = o[i].needs_ratification != 0;

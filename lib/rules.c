@@ -258,6 +258,19 @@ static char **dup_strv(char *const *v, size_t n)
 
 /* ---- lifecycle and lookups ---------------------------------------------------------------- */
 
+const char *qr_rules_intern(qr_rules *r, const char *id)
+{
+    const char *key = id ? id : "";
+    char *v = qr_strmap_get(&r->ids, key);
+    if (v)
+        return v;
+    if ((v = strdup(key)) == NULL || qr_strmap_put(&r->ids, key, v) != QR_OK) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
 qr_rules *qr_rules_new(const char *forum)
 {
     if (!qr_valid_id(forum))
@@ -282,6 +295,10 @@ void qr_rules_destroy(qr_rules **rp)
     qr_rules *r = *rp;
     if (r->charter)
         quorum__charter__free_unpacked(r->charter, NULL);
+    for (size_t i = 0; i < r->ids.cap; i++)
+        if (r->ids.keys[i])
+            free(r->ids.values[i]);
+    qr_strmap_free(&r->ids);
     for (size_t i = 0; i < r->norgs; i++)
         free(r->orgs[i].name);
     free(r->orgs);

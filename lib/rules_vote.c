@@ -384,15 +384,17 @@ static int apply_vote(qr_rules_ctx *c)
     int rc;
     if ((rc = check_vote(c, v, &p)) != QR_OK)
         return rc;
-    qr_vote x = {.seq = c->seq, .choice = v->choice, .by_clerk = v->recorded_by_clerk ? 1 : 0};
-    memcpy(x.leaf, c->leaf, QR_HASH_LEN);
-    snprintf(x.org, sizeof x.org, "%s", v->organisation);
-    snprintf(x.person, sizeof x.person, "%s", v->person);
-    snprintf(x.delegation, sizeof x.delegation, "%s", v->delegation ? v->delegation : "");
+    qr_vote x = {.seq = c->seq,
+                 .org = qr_rules_intern(c->r, v->organisation),
+                 .person = qr_rules_intern(c->r, v->person),
+                 .delegation = qr_rules_intern(c->r, v->delegation),
+                 .choice = v->choice,
+                 .by_clerk = v->recorded_by_clerk ? 1 : 0};
     qr_vote *arr = qr_rules_room(p->votes, p->nvotes, sizeof *arr);
     if (arr)
         p->votes = arr;
-    if (!arr || (x.reason = qr_rules_strdup(v->reason)) == NULL)
+    if (!arr || !x.org || !x.person || !x.delegation ||
+        (x.reason = qr_rules_strdup(v->reason)) == NULL)
         return qr_rules_refuse(c, QR_NOMEM, "out of memory recording a vote");
     for (size_t i = 0; i < p->nvotes; i++)
         if (strcmp(p->votes[i].org, x.org) == 0)
@@ -419,7 +421,7 @@ static int apply_vote_confirmed(qr_rules_ctx *c)
         if (p->votes[i].seq == k->vote_seq)
             v = &p->votes[i];
     if (!v || strcmp(v->org, k->organisation) != 0 || !v->by_clerk ||
-        memcmp(v->leaf, k->vote_entry_hash.data, QR_HASH_LEN) != 0)
+        memcmp(r->leaves + v->seq * QR_HASH_LEN, k->vote_entry_hash.data, QR_HASH_LEN) != 0)
         return qr_rules_refuse(c, QR_NOT_FOUND,
                                "entry %llu is not a vote recorded by the clerk for %s on proposal "
                                "%s with the hash the confirmation gives",
@@ -451,9 +453,9 @@ static qr_outcome outcome_of(const qr_rules *r, const qr_proposal *p, const qr_m
     Quorum__Capacity cap = r->charter ? r->charter->capacity : QUORUM__CAPACITY__ADVISORY;
     int delegated = cap == QUORUM__CAPACITY__DELEGATED;
     const qr_vote *v = qr_rules_latest_vote(p, o->id);
-    qr_outcome x = {.why = QUORUM__NO_DECISION_REASON__NDR_NONE,
+    qr_outcome x = {.org = o->id,
+                    .why = QUORUM__NO_DECISION_REASON__NDR_NONE,
                     .needs_ratification = cap == QUORUM__CAPACITY__RECOMMENDS};
-    snprintf(x.org, sizeof x.org, "%s", o->id);
     Quorum__Choice choice = v ? v->choice : QUORUM__CHOICE__CHOICE_UNSPECIFIED;
     if (choice == QUORUM__CHOICE__FOR) {
         x.outcome = delegated ? QUORUM__OUTCOME__BOUND : QUORUM__OUTCOME__SUPPORTS;
@@ -615,7 +617,10 @@ static int apply_closed(qr_rules_ctx *c)
     char *reasons = qr_rules_strdup(k->reasons), *debate = qr_rules_strdup(k->debate);
     qr_board_decision *board = calloc(n ? n : 1, sizeof *board);
     int *overturned = calloc(n ? n : 1, sizeof *overturned);
-    if (!reasons || !debate || !board || !overturned) {
+    int named = 1; /* the organisations' array may move as others join: keep our own ids */
+    for (size_t i = 0; i < n && named; i++)
+        named = (o[i].org = qr_rules_intern(c->r, o[i].org)) != NULL;
+    if (!reasons || !debate || !board || !overturned || !named) {
         free(o);
         free(reasons);
         free(debate);
