@@ -194,7 +194,8 @@ static void *check_copy(void *arg)
         checked_forum *c = &b->forums[b->nforums++];
         snprintf(c->forum, sizeof c->forum, "%s", f->forum);
         c->size = f->size;
-        b->rc = qr_server_check_forum(copy, b->key, b->origin, f, c->root, err, sizeof err);
+        b->rc = qr_server_check_forum(copy, b->key, b->origin, f, NULL, NULL, c->root, err,
+                                      sizeof err);
         c->verified = b->rc == QR_OK;
         if (b->rc != QR_OK)
             snprintf(b->err, sizeof b->err, "the copy does not verify: %s", err);

@@ -85,8 +85,8 @@ static int load_entry(void *ctx, uint64_t seq, const uint8_t *entry, size_t len)
     qr_statement *st = NULL;
     qr_refusal why;
     /* The signature is not checked again: this entry's bytes were matched to a checkpoint
-     * this daemon signed (qr_server_check_heads runs first), and it verified the signature
-     * when the statement arrived.  Checking a million signatures would take half a minute. */
+     * this daemon signed (at start-up, or committed since), and it verified the signature
+     * when the statement arrived. */
     if (qr_replay_entry_checked(l->rules, entry, len, 1, &st, &why) != QR_OK) {
         qr_warn("forum %s entry %llu breaks a rule: %s: %s", l->rules->forum,
                 (unsigned long long)seq, qr_code_name(why.code), why.message);
@@ -114,17 +114,14 @@ int qr_server_load_rules(qr_server *s, const char *forum)
     return rc;
 }
 
-static int build_allow_list(qr_server *s)
+/* The operator's key and allow_keys come first: the keys the logs register are then named
+ * uniquely against them, so no registered key can take the operator's name (zap.c). */
+static int read_allow_list(qr_server *s)
 {
     char err[512];
     int rc = qr_server_read_allow(s, &s->cfg, &s->allow, err, sizeof err);
     if (rc != QR_OK)
         qr_error("%s", err);
-    for (size_t i = 0; rc == QR_OK && i < qr_store_forum_count(s->store); i++)
-        rc = qr_server_load_rules(s, qr_store_forum_at(s->store, i)->forum);
-    if (rc == QR_OK)
-        qr_info("allow-list: %zu key%s (operator and allow_keys), %zu registered by the logs",
-                s->allow.n, s->allow.n == 1 ? "" : "s", s->registered.n);
     return rc;
 }
 
@@ -170,21 +167,23 @@ int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop)
     if ((s->batch = calloc((size_t)s->cfg.batch_max, sizeof *s->batch)) == NULL ||
         (s->inbox = calloc((size_t)s->cfg.batch_max, sizeof *s->inbox)) == NULL)
         return QR_NOMEM;
-    if ((rc = qr_server_check_heads(s)) != QR_OK)
+    if ((rc = read_allow_list(s)) != QR_OK || (rc = qr_server_check_heads(s)) != QR_OK)
         return rc;
-    return build_allow_list(s);
+    qr_info("allow-list: %zu key%s (operator and allow_keys), %zu registered by the logs",
+            s->allow.n, s->allow.n == 1 ? "" : "s", s->registered.n);
+    return QR_OK;
 }
 
 int qr_server_check_forum(qr_store *store, const qr_key *key, const char *origin_prefix,
-                          const qr_store_forum *f, uint8_t root[QR_HASH_LEN], char *err,
-                          size_t errlen)
+                          const qr_store_forum *f, qr_store_leaf_fn each, void *ctx,
+                          uint8_t root[QR_HASH_LEN], char *err, size_t errlen)
 {
     char *note = NULL, vkey[QR_NOTE_VKEY_MAX];
     uint64_t size = 0;
     qr_note parsed;
     qr_note_verifier v;
     qr_checkpoint cp;
-    int rc = qr_store_recompute(store, f->forum, root, err, errlen);
+    int rc = qr_store_recompute_each(store, f->forum, each, ctx, root, err, errlen);
     if (rc != QR_OK)
         return rc;
     if (qr_store_latest_checkpoint(store, f->forum, &note, &size) != QR_OK) {
@@ -213,29 +212,6 @@ int qr_server_check_forum(qr_store *store, const qr_key *key, const char *origin
         rc = QR_OK;
     free(note);
     return rc;
-}
-
-int qr_server_check_heads(qr_server *s)
-{
-    size_t n = qr_store_forum_count(s->store);
-    for (size_t i = 0; i < n; i++) {
-        char err[1024];
-        uint8_t root[QR_HASH_LEN];
-        const qr_store_forum *f = qr_store_forum_at(s->store, i);
-        qr_notify_extend_start(60); /* a large log takes a while to re-read */
-        int rc = qr_server_check_forum(s->store, s->key, s->cfg.origin, f, root, err,
-                                       sizeof err);
-        if (rc != QR_OK) {
-            qr_error("%s", err);
-            qr_error("refusing to start: the log in %s/quorumd.db does not match what this "
-                     "daemon signed. Restore it from a backup or an organisation's mirror.",
-                     s->cfg.state_dir);
-            return rc;
-        }
-    }
-    qr_info("checked %zu forum%s: every tree head matches its signed checkpoint", n,
-            n == 1 ? "" : "s");
-    return QR_OK;
 }
 
 static int secure_socket(qr_server *s, void *sock)

@@ -106,14 +106,16 @@ struct qr_server {
 };
 
 int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop);
-/* Check every forum's tree head against its last signed checkpoint. */
+/* Check every forum's tree head against its last signed checkpoint, building each forum's
+ * rulebook state from the same reading of its entries. */
 int qr_server_check_heads(qr_server *s);
 /* One forum of `store`: recompute its tree head into root from its entries and check it
- * against the forum's last checkpoint, which must be signed by `key` for <origin>/forum/<id>.
- * Used at start and on every backup copy; touches nothing but its arguments. */
+ * against the forum's last checkpoint, which must be signed by `key` for <origin>/forum/<id>;
+ * each (may be NULL) gets every entry with its leaf hash on the way (qr_store_recompute_each).
+ * Used at start and on every backup copy; touches nothing but its arguments and ctx. */
 int qr_server_check_forum(qr_store *store, const qr_key *key, const char *origin,
-                          const qr_store_forum *f, uint8_t root[QR_HASH_LEN], char *err,
-                          size_t errlen);
+                          const qr_store_forum *f, qr_store_leaf_fn each, void *ctx,
+                          uint8_t root[QR_HASH_LEN], char *err, size_t errlen);
 int qr_server_bind(qr_server *s);
 int qr_server_run(qr_server *s);
 void qr_server_fini(qr_server *s);

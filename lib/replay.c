@@ -6,10 +6,13 @@
 #include "merkle.h"
 
 #include <stdio.h>
+#include <string.h>
 
-/* checked: the caller already verified the signature, with the result signature_ok. */
-static int replay(qr_rules *r, const uint8_t *entry, size_t len, int checked, int signature_ok,
-                  qr_statement **stmt, qr_refusal *why)
+#define CHECKED 1 /* the caller already verified the signature, with the result signature_ok */
+#define TRUSTED 2 /* start-up: no signature, no statement hash, the leaf given */
+
+static int replay(qr_rules *r, const uint8_t *entry, size_t len, int how, int signature_ok,
+                  const uint8_t *given_leaf, qr_statement **stmt, qr_refusal *why)
 {
     Quorum__LogEntry *e = NULL;
     qr_statement *st = NULL;
@@ -29,15 +32,20 @@ static int replay(qr_rules *r, const uint8_t *entry, size_t len, int checked, in
         rc = why->code = QR_TAMPERED;
         goto out;
     }
-    rc = checked ? qr_statement_open_checked(e->signed_statement.data, e->signed_statement.len,
-                                             signature_ok, &st, why->message, sizeof why->message)
-                 : qr_statement_open(e->signed_statement.data, e->signed_statement.len, &st,
-                                     why->message, sizeof why->message);
+    const ProtobufCBinaryData *b = &e->signed_statement;
+    char *msg = why->message;
+    size_t mlen = sizeof why->message;
+    rc = how == TRUSTED   ? qr_statement_open_trusted(b->data, b->len, &st, msg, mlen)
+         : how == CHECKED ? qr_statement_open_checked(b->data, b->len, signature_ok, &st, msg, mlen)
+                          : qr_statement_open(b->data, b->len, &st, msg, mlen);
     if (rc != QR_OK) {
         why->code = rc;
         goto out;
     }
-    qr_merkle_leaf_hash(entry, len, leaf);
+    if (given_leaf)
+        memcpy(leaf, given_leaf, QR_HASH_LEN);
+    else
+        qr_merkle_leaf_hash(entry, len, leaf);
     rc = qr_rules_apply(r, st, e->seq, e->logged_at, leaf, why);
     if (rc == QR_OK && stmt) {
         *stmt = st;
@@ -45,7 +53,10 @@ static int replay(qr_rules *r, const uint8_t *entry, size_t len, int checked, in
     }
 out:
     if (rc != QR_OK) {
-        qr_merkle_leaf_hash(entry, len, leaf);
+        if (given_leaf)
+            memcpy(leaf, given_leaf, QR_HASH_LEN);
+        else
+            qr_merkle_leaf_hash(entry, len, leaf);
         qr_rules_skip(r, leaf);
     }
     qr_statement_destroy(&st);
@@ -57,11 +68,17 @@ out:
 int qr_replay_entry(qr_rules *r, const uint8_t *entry, size_t len, qr_statement **stmt,
                     qr_refusal *why)
 {
-    return replay(r, entry, len, 0, 0, stmt, why);
+    return replay(r, entry, len, 0, 0, NULL, stmt, why);
 }
 
 int qr_replay_entry_checked(qr_rules *r, const uint8_t *entry, size_t len, int signature_ok,
                             qr_statement **stmt, qr_refusal *why)
 {
-    return replay(r, entry, len, 1, signature_ok, stmt, why);
+    return replay(r, entry, len, CHECKED, signature_ok, NULL, stmt, why);
+}
+
+int qr_replay_entry_trusted(qr_rules *r, const uint8_t *entry, size_t len,
+                            const uint8_t leaf[QR_HASH_LEN], qr_statement **stmt, qr_refusal *why)
+{
+    return replay(r, entry, len, TRUSTED, 1, leaf, stmt, why);
 }

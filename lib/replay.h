@@ -19,5 +19,10 @@ int qr_replay_entry(qr_rules *r, const uint8_t *entry, size_t len, qr_statement 
  * result signature_ok (see qr_statement_open_checked). */
 int qr_replay_entry_checked(qr_rules *r, const uint8_t *entry, size_t len, int signature_ok,
                             qr_statement **stmt, qr_refusal *why);
+/* The same for quorumd's start-up, for an entry whose bytes were just matched, with their leaf
+ * hash `leaf`, to a checkpoint the daemon signed (qr_statement_open_trusted): nothing is hashed
+ * or verified again, and the statement's stmt_hash is zero. */
+int qr_replay_entry_trusted(qr_rules *r, const uint8_t *entry, size_t len,
+                            const uint8_t leaf[QR_HASH_LEN], qr_statement **stmt, qr_refusal *why);
 
 #endif

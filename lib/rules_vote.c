@@ -28,6 +28,7 @@
 
 #include "util.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,11 +170,11 @@ static const qr_attendee *find_attendee(const qr_attendee *a, size_t n, const ch
 
 static int check_presence(qr_rules_ctx *c, const Quorum__VoteCast *v, const qr_meeting *m)
 {
-    qr_label a, b;
-    const char *who = qr_rules_person_label(c->r, v->organisation, v->person, &a);
-    const char *org = qr_rules_org_label(c->r, v->organisation, &b);
     if (find_attendee(m->present, m->npresent, v->organisation, v->person))
         return QR_OK;
+    qr_label a, b; /* only a refusal needs them: labels cost a snprintf each */
+    const char *who = qr_rules_person_label(c->r, v->organisation, v->person, &a);
+    const char *org = qr_rules_org_label(c->r, v->organisation, &b);
     if (find_attendee(m->in_attendance, m->nin_attendance, NULL, v->person))
         return qr_rules_refuse(c, QR_NOT_PRESENT,
                                "%s cannot vote for %s: at meeting %s they are only in attendance, "
@@ -232,64 +233,70 @@ static void join_strv(char *const *v, size_t n, char *out, size_t outlen)
 
 /* Rule 4: a vote that binds must sit inside a live delegation from the organisation's board,
  * checked in the order the refusal codes are listed in DESIGN.md's rule. */
+/* A vote outside its envelope: "<person> cannot bind <organisation>" and then why.  The
+ * labels are made only here, for a refusal: every lawful vote passes through these checks. */
+static int refuse_bind(qr_rules_ctx *c, const Quorum__VoteCast *v, int code, const char *fmt, ...)
+    QR_PRINTF(4, 5);
+static int refuse_bind(qr_rules_ctx *c, const Quorum__VoteCast *v, int code, const char *fmt, ...)
+{
+    qr_label a, b;
+    char why[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    return qr_rules_refuse(c, code, "%s cannot bind %s%s",
+                           qr_rules_person_label(c->r, v->organisation, v->person, &a),
+                           qr_rules_org_label(c->r, v->organisation, &b), why);
+}
+
 static int check_envelope(qr_rules_ctx *c, const Quorum__VoteCast *v, const qr_proposal *p)
 {
     qr_rules *r = c->r;
-    qr_label a, b, x;
+    qr_label x;
     char list[256], d1[32], m1[48], m2[48];
-    const char *who = qr_rules_person_label(r, v->organisation, v->person, &a);
-    const char *org = qr_rules_org_label(r, v->organisation, &b);
     if (qr_rules_reserved(r, v->organisation, p->matter_class))
-        return qr_rules_refuse(c, QR_RESERVED_MATTER,
-                               "%s cannot bind %s on proposal %s: the board of %s has reserved "
-                               "%s matters to itself",
-                               who, org, p->id, v->organisation, p->matter_class);
+        return refuse_bind(c, v, QR_RESERVED_MATTER,
+                           " on proposal %s: the board of %s has reserved %s matters to itself",
+                           p->id, v->organisation, p->matter_class);
     const qr_delegation *d = qr_rules_delegation(r, v->delegation);
     if (qr_rules_empty(v->delegation))
-        return qr_rules_refuse(c, QR_NO_DELEGATION,
-                               "%s cannot bind %s: the vote names no delegation, and in forum %s a "
-                               "vote %s binds only under a delegation from the board",
-                               who, org, r->forum, qr_rules_choice_name(v->choice));
+        return refuse_bind(c, v, QR_NO_DELEGATION,
+                           ": the vote names no delegation, and in forum %s a vote %s binds only "
+                           "under a delegation from the board",
+                           r->forum, qr_rules_choice_name(v->choice));
     if (!d)
-        return qr_rules_refuse(c, QR_NO_DELEGATION,
-                               "%s cannot bind %s: there is no delegation %s in forum %s", who, org,
-                               v->delegation, r->forum);
+        return refuse_bind(c, v, QR_NO_DELEGATION, ": there is no delegation %s in forum %s",
+                           v->delegation, r->forum);
     if (strcmp(d->org, v->organisation) != 0)
-        return qr_rules_refuse(c, QR_NO_DELEGATION,
-                               "%s cannot bind %s: delegation %s was granted by %s, not by %s", who,
-                               org, d->id, qr_rules_org_label(r, d->org, &x), v->organisation);
+        return refuse_bind(c, v, QR_NO_DELEGATION, ": delegation %s was granted by %s, not by %s",
+                           d->id, qr_rules_org_label(r, d->org, &x), v->organisation);
     if (!holds(d, v->person)) {
         join_strv(d->holders, d->nholders, list, sizeof list);
-        return qr_rules_refuse(c, QR_NO_DELEGATION,
-                               "%s cannot bind %s: delegation %s is held by %s, not by %s", who,
-                               org, d->id, list, v->person);
+        return refuse_bind(c, v, QR_NO_DELEGATION, ": delegation %s is held by %s, not by %s",
+                           d->id, list, v->person);
     }
     if (d->revoked)
-        return qr_rules_refuse(c, QR_DELEGATION_REVOKED,
-                               "%s cannot bind %s: delegation %s was revoked by its board", who,
-                               org, d->id);
+        return refuse_bind(c, v, QR_DELEGATION_REVOKED, ": delegation %s was revoked by its board",
+                           d->id);
     if (c->at < d->valid_from)
-        return qr_rules_refuse(c, QR_DELEGATION_EXPIRED,
-                               "%s cannot bind %s: delegation %s is valid only from %s", who, org,
-                               d->id, qr_rules_date(d->valid_from, d1));
+        return refuse_bind(c, v, QR_DELEGATION_EXPIRED, ": delegation %s is valid only from %s",
+                           d->id, qr_rules_date(d->valid_from, d1));
     if (c->at > d->valid_until)
-        return qr_rules_refuse(c, QR_DELEGATION_EXPIRED,
-                               "%s cannot bind %s: delegation %s expired on %s", who, org, d->id,
-                               qr_rules_date(d->valid_until, d1));
+        return refuse_bind(c, v, QR_DELEGATION_EXPIRED, ": delegation %s expired on %s", d->id,
+                           qr_rules_date(d->valid_until, d1));
     if (!covers(d, p->matter_class)) {
         join_strv(d->classes, d->nclasses, list, sizeof list);
-        return qr_rules_refuse(c, QR_OUT_OF_SCOPE,
-                               "%s cannot bind %s on proposal %s: delegation %s covers %s, not %s "
-                               "matters",
-                               who, org, p->id, d->id, list, p->matter_class);
+        return refuse_bind(c, v, QR_OUT_OF_SCOPE,
+                           " on proposal %s: delegation %s covers %s, not %s matters", p->id,
+                           d->id, list, p->matter_class);
     }
     if (p->financial_value > d->financial_limit) {
         money(p->financial_value, m1);
         money(d->financial_limit, m2);
-        return qr_rules_refuse(c, QR_OVER_FINANCIAL_LIMIT,
-                               "%s cannot bind %s on proposal %s: it is worth %s, over the %s "
-                               "limit of delegation %s",
-                               who, org, p->id, m1, m2, d->id);
+        return refuse_bind(c, v, QR_OVER_FINANCIAL_LIMIT,
+                           " on proposal %s: it is worth %s, over the %s limit of delegation %s",
+                           p->id, m1, m2, d->id);
     }
     return QR_OK;
 }
@@ -549,6 +556,10 @@ static int compare_outcomes(qr_rules_ctx *c, const Quorum__ProposalClosed *k, co
     qr_label a;
     for (size_t i = 0; i < n && i < k->n_outcomes; i++) {
         const Quorum__OrgOutcome *s = k->outcomes[i];
+        if (s->organisation && strcmp(s->organisation, o[i].org) == 0 &&
+            s->outcome == o[i].outcome && s->why == o[i].why &&
+            !s->needs_ratification == !o[i].needs_ratification)
+            continue; /* agrees: no label needed */
         const char *org = qr_rules_org_label(c->r, o[i].org, &a);
         if (!s->organisation || strcmp(s->organisation, o[i].org) != 0)
             return qr_rules_refuse(c, QR_OUTCOME_MISMATCH,

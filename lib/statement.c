@@ -23,8 +23,10 @@ void qr_statement_destroy(qr_statement **s)
     *s = NULL;
 }
 
-/* checked: the caller already verified the signature, with the result signature_ok. */
-static int open_statement(const uint8_t *bytes, size_t len, int checked, int signature_ok,
+#define OPEN_CHECKED 1 /* the caller already verified the signature: signature_ok says how */
+#define OPEN_NO_HASH 2 /* stmt_hash is not wanted: leave it zero */
+
+static int open_statement(const uint8_t *bytes, size_t len, int flags, int signature_ok,
                           qr_statement **out, char *err, size_t errlen)
 {
     int rc = QR_BAD_STATEMENT;
@@ -56,8 +58,8 @@ static int open_statement(const uint8_t *bytes, size_t len, int checked, int sig
                 QR_MAX_STATEMENT);
         goto out;
     }
-    if (checked ? !signature_ok
-                : qr_key_verify_statement(e->signer.data, e->statement.data, e->statement.len,
+    if ((flags & OPEN_CHECKED) ? !signature_ok
+                               : qr_key_verify_statement(e->signer.data, e->statement.data, e->statement.len,
                                           e->signature.data) != QR_OK) {
         qr_errf(err, errlen, "the statement's signature does not verify with its signer's key");
         rc = QR_BAD_SIGNATURE;
@@ -81,7 +83,8 @@ static int open_statement(const uint8_t *bytes, size_t len, int checked, int sig
         goto out;
     }
     memcpy(s->signer, e->signer.data, 32);
-    crypto_hash_sha256(s->stmt_hash, e->statement.data, e->statement.len);
+    if (!(flags & OPEN_NO_HASH))
+        crypto_hash_sha256(s->stmt_hash, e->statement.data, e->statement.len);
     *out = s;
     s = NULL;
     rc = QR_OK;
@@ -99,7 +102,13 @@ int qr_statement_open(const uint8_t *bytes, size_t len, qr_statement **out, char
 int qr_statement_open_checked(const uint8_t *bytes, size_t len, int signature_ok,
                               qr_statement **out, char *err, size_t errlen)
 {
-    return open_statement(bytes, len, 1, signature_ok, out, err, errlen);
+    return open_statement(bytes, len, OPEN_CHECKED, signature_ok, out, err, errlen);
+}
+
+int qr_statement_open_trusted(const uint8_t *bytes, size_t len, qr_statement **out, char *err,
+                              size_t errlen)
+{
+    return open_statement(bytes, len, OPEN_CHECKED | OPEN_NO_HASH, 1, out, err, errlen);
 }
 
 const char *qr_statement_kind(const Quorum__Statement *st)

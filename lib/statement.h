@@ -31,6 +31,11 @@ int qr_statement_open(const uint8_t *bytes, size_t len, qr_statement **out, char
  * bytes it has just matched to its own signed checkpoint. */
 int qr_statement_open_checked(const uint8_t *bytes, size_t len, int signature_ok,
                               qr_statement **out, char *err, size_t errlen);
+/* Decode only, for quorumd's start-up, which replays entries whose bytes it has just matched
+ * to a checkpoint it signed itself (their signatures were checked when they arrived): the
+ * signature is not checked and stmt_hash is left zero. */
+int qr_statement_open_trusted(const uint8_t *bytes, size_t len, qr_statement **out, char *err,
+                              size_t errlen);
 void qr_statement_destroy(qr_statement **s);
 
 /* Name of the statement's kind as in DESIGN.md ("ForumChartered"), or "unknown". */

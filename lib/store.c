@@ -702,6 +702,12 @@ int qr_store_consistency_proof(qr_store *s, const char *forum, uint64_t old_size
 int qr_store_recompute(qr_store *s, const char *forum, uint8_t root[QR_HASH_LEN], char *err,
                        size_t errlen)
 {
+    return qr_store_recompute_each(s, forum, NULL, NULL, root, err, errlen);
+}
+
+int qr_store_recompute_each(qr_store *s, const char *forum, qr_store_leaf_fn each, void *ctx,
+                            uint8_t root[QR_HASH_LEN], char *err, size_t errlen)
+{
     const qr_store_forum *f = qr_store_forum_find(s, forum);
     if (!f)
         return QR_UNKNOWN_FORUM;
@@ -743,6 +749,8 @@ int qr_store_recompute(qr_store *s, const char *forum, uint8_t root[QR_HASH_LEN]
             break;
         }
         qr_merkle_frontier_append(&fr, leaf, NULL, NULL);
+        if (each && (rc = each(ctx, seq, entry, len, leaf)) != QR_OK)
+            break;
         want++;
     }
     if (rc == QR_OK && r != SQLITE_DONE)
