@@ -31,9 +31,12 @@ own_dir() {
 start_own() {
     local dir=$1; shift
     mkdir -p "$dir/state" && chmod 700 "$dir/state"
+    # Emptied here, not by the child's redirection: a busy machine may run the wait below
+    # before the child has truncated a previous run's log, which says "ready:" already.
+    : > "$dir/quorumd.log"
     "$QD" --state_dir "$dir/state" --request_endpoint "ipc://$dir/req" \
         --event_endpoint "ipc://$dir/ev" --origin quorum.test "$@" \
-        > "$dir/quorumd.log" 2>&1 < /dev/null &
+        >> "$dir/quorumd.log" 2>&1 < /dev/null &
     local pid=$!
     echo $pid > "$dir/pid"
     OPS_PIDS+=("$pid")
