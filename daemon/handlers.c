@@ -97,32 +97,6 @@ static int admit(qr_server *s, const qr_statement *st, char *msg, size_t msglen)
     return QR_OK;
 }
 
-static void pending_free(qr_pending *p)
-{
-    zmq_msg_close(&p->peer);
-    qr_statement_destroy(&p->stmt);
-    free(p->entry);
-}
-
-/* Undo a batch: the file and the store's memory roll back, and every forum the batch touched
- * has its rulebook state rebuilt from what is committed. */
-static void batch_fail(qr_server *s, int code, const char *why)
-{
-    qr_store_rollback(s->store);
-    for (size_t i = 0; i < s->nbatch; i++)
-        if (i == 0 || strcmp(s->batch[i].forum, s->batch[i - 1].forum) != 0)
-            if (qr_server_load_rules(s, s->batch[i].forum) != QR_OK)
-                qr_error("cannot rebuild the state of forum %s", s->batch[i].forum);
-    for (size_t i = 0; i < s->nbatch; i++) {
-        qr_pending *p = &s->batch[i];
-        qr_warn("not recorded: %s in forum %s from %s: %s: %s", qr_statement_kind(p->stmt->st),
-                p->forum, p->who, qr_code_name(code), why);
-        qr_reply_status(s, &p->peer, p->req_id, code, why);
-        pending_free(p);
-    }
-    s->nbatch = 0;
-}
-
 /* The signer as the log names it: the first 8 bytes of its public signing key, in hex. */
 static void signer_hex(const qr_statement *st, char out[17])
 {
@@ -130,6 +104,53 @@ static void signer_hex(const qr_statement *st, char out[17])
         qr_hex(st->signer, 8, out);
     else
         snprintf(out, 17, "?");
+}
+
+static void pending_free(qr_pending *p)
+{
+    zmq_msg_close(&p->peer);
+    qr_statement_destroy(&p->stmt);
+    free(p->entry);
+}
+
+/* What a submit is told when the database cannot take it: why, that nothing of it is
+ * written, and that sending it again will work once the cause is gone. */
+static void unwritten(const qr_server *s, char *out, size_t outlen)
+{
+    const char *fault = qr_store_fault(s->store);
+    snprintf(out, outlen,
+             "not recorded: %s, so nothing of this statement was written. Send it again "
+             "later: quorumd records again by itself as soon as its database can be written",
+             fault ? fault : "the daemon could not write to its database");
+}
+
+/* Undo a batch: the file and the store's memory roll back, and every forum the batch touched
+ * has its rulebook state rebuilt from what is committed.  Every submit of it is answered and
+ * logged with why. */
+static void batch_fail(qr_server *s, const char *what)
+{
+    char why[512];
+    const char *fault = qr_store_fault(s->store);
+    unwritten(s, why, sizeof why);
+    qr_error("cannot %s a batch of %zu statements in %s/quorumd.db: %s; it is rolled back, "
+             "and submits are refused until the database can be written",
+             what, s->nbatch, s->cfg.state_dir, fault ? fault : "the write failed");
+    s->unwritten += s->nbatch;
+    qr_store_rollback(s->store);
+    for (size_t i = 0; i < s->nbatch; i++)
+        if (i == 0 || strcmp(s->batch[i].forum, s->batch[i - 1].forum) != 0)
+            if (qr_server_load_rules(s, s->batch[i].forum) != QR_OK)
+                qr_error("cannot rebuild the state of forum %s", s->batch[i].forum);
+    for (size_t i = 0; i < s->nbatch; i++) {
+        qr_pending *p = &s->batch[i];
+        char signer[17];
+        signer_hex(p->stmt, signer);
+        qr_warn("refused %s in forum %s from %s (signer %s): UNAVAILABLE: %s",
+                qr_statement_kind(p->stmt->st), p->forum, p->who, signer, why);
+        qr_reply_status(s, &p->peer, p->req_id, QR_UNAVAILABLE, why);
+        pending_free(p);
+    }
+    s->nbatch = 0;
 }
 
 /* Who did what, and the result: one line per submit, accepted or refused.  Only names and
@@ -160,8 +181,10 @@ static void handle_submit(qr_server *s, zmq_msg_t *peer, uint64_t id, const char
                                      why.message, sizeof why.message)
                  : qr_statement_open_checked(sub->signed_statement.data, sub->signed_statement.len,
                                              signature, &st, why.message, sizeof why.message);
-    if (rc == QR_OK && s->nbatch == 0 && (rc = qr_store_begin(s->store)) != QR_OK)
-        snprintf(why.message, sizeof why.message, "the database cannot start a transaction");
+    if (rc == QR_OK && s->nbatch == 0 && (rc = qr_store_begin(s->store)) != QR_OK) {
+        unwritten(s, why.message, sizeof why.message);
+        s->unwritten++;
+    }
     if (rc == QR_OK)
         rc = admit(s, st, why.message, sizeof why.message);
     qr_rules *rules = NULL;
@@ -211,11 +234,8 @@ static void handle_submit(qr_server *s, zmq_msg_t *peer, uint64_t id, const char
         rc = qr_store_append(s->store, p->forum, p->entry, p->entry_len, st->stmt_hash, &p->seq);
     if (rc == QR_OK && p->seq != seq)
         rc = QR_INTERNAL;
-    if (rc != QR_OK) {
-        qr_error("cannot append to forum %s: %s; the batch is rolled back", p->forum,
-                 qr_strerror(rc));
-        batch_fail(s, QR_UNAVAILABLE, "the daemon could not write to its database; retry");
-    }
+    if (rc != QR_OK)
+        batch_fail(s, "append to");
 }
 
 /* Sign the new tree head of every forum the batch changed, inside the batch's transaction. */
@@ -283,9 +303,14 @@ int qr_batch_commit(qr_server *s)
     if (rc == QR_OK)
         rc = qr_store_commit(s->store);
     if (rc != QR_OK) {
-        qr_error("commit of %zu statements failed: %s", s->nbatch, qr_strerror(rc));
-        batch_fail(s, QR_UNAVAILABLE, "the daemon could not commit to its database; retry");
+        batch_fail(s, "commit");
     } else {
+        if (s->unwritten) {
+            qr_info("recording again: the database took a batch of %zu statements, after %llu "
+                    "submits refused while it could not be written",
+                    s->nbatch, (unsigned long long)s->unwritten);
+            s->unwritten = 0;
+        }
         s->commits++;
         qr_stats_commit(&s->stats, (uint64_t)(qr_stats_now_us() - began_us));
         qr_stats_accepted(&s->stats, s->nbatch);

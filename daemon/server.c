@@ -66,7 +66,13 @@ static int take_lock(qr_server *s)
     char path[1100];
     snprintf(path, sizeof path, "%s/quorumd.lock", s->cfg.state_dir);
     s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    if (s->lock_fd < 0) {
+        qr_error("cannot write in state directory %s (lock file %s: %s); quorumd must be able "
+                 "to write its state directory",
+                 s->cfg.state_dir, path, strerror(errno));
+        return QR_IO;
+    }
+    if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
         qr_error("another quorumd is already using state directory %s (lock %s)",
                  s->cfg.state_dir, path);
         return QR_UNAVAILABLE;
@@ -152,7 +158,7 @@ int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop)
     }
     snprintf(path, sizeof path, "%s/quorumd.pub", s->cfg.state_dir);
     if ((rc = write_public(s->key, path)) != QR_OK) {
-        qr_error("cannot write %s", path);
+        qr_error("cannot write %s: %s", path, strerror(errno));
         return rc;
     }
     state_path(s, s->cfg.operator_key, "operator.key", path, sizeof path);
@@ -162,6 +168,8 @@ int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop)
     snprintf(path, sizeof path, "%s/quorumd.db", s->cfg.state_dir);
     if ((rc = qr_store_open(path, 0, &s->store, err, sizeof err)) != QR_OK) {
         qr_error("%s", err);
+        if (rc == QR_TAMPERED)
+            qr_server_refuse_damaged(s, "is damaged");
         return rc;
     }
     if ((s->batch = calloc((size_t)s->cfg.batch_max, sizeof *s->batch)) == NULL ||

@@ -95,6 +95,7 @@ struct qr_server {
     char **checkpoints;       /* per dirty forum during commit: the note just signed */
     volatile int *stop;
     uint64_t submits, commits;
+    uint64_t unwritten;       /* submits refused since the database last failed a write */
     /* operations: systemd, SIGHUP, status, backups */
     volatile int *reload;     /* set by SIGHUP */
     qr_reread_fn reread;
@@ -109,6 +110,9 @@ int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop);
 /* Check every forum's tree head against its last signed checkpoint, building each forum's
  * rulebook state from the same reading of its entries. */
 int qr_server_check_heads(qr_server *s);
+/* The database cannot be trusted (`what` is wrong with it): log the refusal to start and how
+ * to restore the record (startup.c). */
+void qr_server_refuse_damaged(const qr_server *s, const char *what);
 /* One forum of `store`: recompute its tree head into root from its entries and check it
  * against the forum's last checkpoint, which must be signed by `key` for <origin>/forum/<id>;
  * each (may be NULL) gets every entry with its leaf hash on the way (qr_store_recompute_each).

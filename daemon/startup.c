@@ -145,6 +145,17 @@ static size_t thread_count(size_t forums)
     return n < forums ? n : forums;
 }
 
+void qr_server_refuse_damaged(const qr_server *s, const char *what)
+{
+    qr_error("refusing to start: the log in %s/quorumd.db %s. Restore it from a backup: stop "
+             "quorumd, move the file aside, put in its place a copy made by `quorum backup` "
+             "(with the same log key) and start quorumd, which checks it (quorumd(8), BACKUP "
+             "AND RESTORE); or from an organisation's mirror, whose database holds every entry "
+             "and checkpoint it has seen. Entries recorded after the copy are in the "
+             "organisations' mirrors.",
+             s->cfg.state_dir, what);
+}
+
 /* On the main thread, in the store's order: the first failure stops the start; otherwise each
  * forum's state goes into the map and its keys are registered. */
 static int finish(qr_server *s, start_job *j)
@@ -158,9 +169,7 @@ static int finish(qr_server *s, start_job *j)
             rc = fl->rc;
         } else if (rc == QR_OK && fl->rc != QR_OK) {
             qr_error("%s", fl->err);
-            qr_error("refusing to start: the log in %s/quorumd.db does not match what this "
-                     "daemon signed. Restore it from a backup or an organisation's mirror.",
-                     s->cfg.state_dir);
+            qr_server_refuse_damaged(s, "does not match what this daemon signed");
             rc = fl->rc;
         }
         if (rc == QR_OK && (rc = qr_strmap_put(&s->rules, forum, fl->rules)) == QR_OK)

@@ -177,6 +177,7 @@ struct qr_store {
     qr_store_forum **dirty;
     size_t ndirty;
     int schema_version; /* of the file as opened (read-only opens may see an older one) */
+    int fault;          /* SQLite's extended code for the batch's first failed write, or 0 */
 };
 
 const qr_store_forum *qr_store_forum_find(const qr_store *s, const char *forum)
@@ -243,18 +244,48 @@ const qr_store_forum *qr_store_dirty_at(const qr_store *s, size_t i)
     return i < s->ndirty ? s->dirty[i] : NULL;
 }
 
+/* Remember why a write failed (the first failure of a batch is its cause). */
+static void note_fault(qr_store *s)
+{
+    if (!s->fault)
+        s->fault = sqlite3_extended_errcode(s->db);
+}
+
 static int exec(qr_store *s, const char *sql)
 {
-    return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? QR_OK : QR_IO;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        return QR_OK;
+    note_fault(s);
+    return QR_IO;
 }
 
 /* Reset a statement and report a step's result as a code. */
-static int step_done(sqlite3_stmt *q)
+static int step_done(qr_store *s, sqlite3_stmt *q)
 {
     int r = sqlite3_step(q);
+    if (r != SQLITE_DONE && r != SQLITE_CONSTRAINT)
+        note_fault(s);
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
     return r == SQLITE_DONE ? QR_OK : r == SQLITE_CONSTRAINT ? QR_DUPLICATE : QR_IO;
+}
+
+const char *qr_store_fault(const qr_store *s)
+{
+    switch (s->fault & 0xff) {
+    case SQLITE_OK: return NULL;
+    case SQLITE_FULL: return "the disk holding the daemon's database is full";
+    case SQLITE_READONLY: return "the daemon's database cannot be written (it is read-only)";
+    case SQLITE_IOERR:
+        return "the disk holding the daemon's database reported an input/output error";
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return "the daemon's database file is damaged";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return "another program is holding a lock on the daemon's database";
+    case SQLITE_CANTOPEN: return "a file beside the daemon's database cannot be opened";
+    case SQLITE_NOMEM: return "the daemon is out of memory";
+    default: return "the daemon could not write to its database";
+    }
 }
 
 typedef struct {
@@ -305,7 +336,7 @@ static int store_hash(void *ctx, unsigned level, uint64_t index, const uint8_t h
     sqlite3_bind_int(q, 2, (int)level);
     sqlite3_bind_int64(q, 3, (int64_t)index);
     sqlite3_bind_blob(q, 4, hash, QR_HASH_LEN, SQLITE_STATIC);
-    return step_done(q);
+    return step_done(h->s, q);
 }
 
 static int load_forums(qr_store *s)
@@ -340,6 +371,34 @@ out:
     return rc;
 }
 
+/* Before the first write of a writable open: a file SQLite finds damaged is never written to
+ * (a write can spread the damage), and its owner is told which file it is.  quick_check reads
+ * every page once (what the tree-head check at start reads anyway, and more): a few seconds a
+ * gigabyte. */
+static int check_pages(qr_store *s, const char *path, char *err, size_t errlen)
+{
+    sqlite3_stmt *q = NULL;
+    int r = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &q, NULL);
+    if (r == SQLITE_OK)
+        r = sqlite3_step(q);
+    const char *t = r == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+    int rc = QR_OK, code = sqlite3_errcode(s->db) & 0xff;
+    if (t && strcmp(t, "ok") == 0)
+        rc = QR_OK;
+    else if (t || code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+        qr_errf(err, errlen, "the database %s is damaged (SQLite: %s)", path,
+                t ? t : sqlite3_errmsg(s->db));
+        for (char *nl = err ? strchr(err, '\n') : NULL; nl; nl = strchr(nl, '\n'))
+            *nl = ' '; /* quick_check's complaint comes in lines: the log wants one */
+        rc = QR_TAMPERED;
+    } else {
+        qr_errf(err, errlen, "cannot read database %s: %s", path, sqlite3_errmsg(s->db));
+        rc = QR_IO;
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
 static int has_meta(sqlite3 *db)
 {
     sqlite3_stmt *q = NULL;
@@ -365,6 +424,17 @@ int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t
     }
     sqlite3_busy_timeout(s->db, 5000);
     if (!(flags & QR_STORE_READONLY)) {
+        if (sqlite3_db_readonly(s->db, "main") == 1) { /* SQLite fell back to reading */
+            qr_errf(err, errlen,
+                    "cannot write database %s: the file is read-only to this process (its "
+                    "owner or mode, an immutable flag, or a read-only file system); quorum "
+                    "must be able to write it",
+                    path);
+            goto out;
+        }
+        if ((rc = check_pages(s, path, err, errlen)) != QR_OK)
+            goto out;
+        rc = QR_IO;
         if (exec(s, "BEGIN IMMEDIATE")) {
             qr_errf(err, errlen, "cannot open database %s: %s", path, sqlite3_errmsg(s->db));
             goto out;
@@ -446,6 +516,7 @@ int qr_store_begin(qr_store *s)
 {
     if (s->in_batch)
         return QR_INTERNAL;
+    s->fault = 0;
     if (exec(s, "BEGIN IMMEDIATE"))
         return QR_UNAVAILABLE;
     s->in_batch = 1;
@@ -479,7 +550,9 @@ void qr_store_rollback(qr_store *s)
 {
     if (!s->in_batch)
         return;
-    exec(s, "ROLLBACK");
+    /* SQLite may have rolled back already (after SQLITE_FULL, say): then this fails, and
+     * that is not the batch's fault. */
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     for (size_t i = 0; i < s->ndirty; i++) {
         qr_store_forum *f = s->dirty[i];
         f->size = f->saved_size;
@@ -515,7 +588,7 @@ int qr_store_forum_create(qr_store *s, const char *forum, const char *name, int6
     sqlite3_bind_text(q, 1, forum, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 3, created_at);
-    int rc = step_done(q);
+    int rc = step_done(s, q);
     if (rc != QR_OK)
         return rc == QR_DUPLICATE ? QR_FORUM_EXISTS : rc;
     qr_store_forum *f;
@@ -552,7 +625,7 @@ int qr_store_append(qr_store *s, const char *forum, const uint8_t *entry, size_t
     sqlite3_bind_int64(q, 2, (int64_t)f->size);
     sqlite3_bind_blob(q, 3, entry, (int)len, SQLITE_STATIC);
     sqlite3_bind_blob(q, 4, stmt_hash, QR_HASH_LEN, SQLITE_STATIC);
-    int rc = step_done(q);
+    int rc = step_done(s, q);
     if (rc != QR_OK)
         return rc;
     uint8_t leaf[QR_HASH_LEN];
@@ -573,7 +646,7 @@ int qr_store_put_checkpoint(qr_store *s, const char *forum, uint64_t size, const
     sqlite3_bind_int64(q, 1, f->id);
     sqlite3_bind_int64(q, 2, (int64_t)size);
     sqlite3_bind_text(q, 3, note, -1, SQLITE_STATIC);
-    return step_done(q);
+    return step_done(s, q);
 }
 
 int qr_store_latest_checkpoint(qr_store *s, const char *forum, char **note, uint64_t *size)

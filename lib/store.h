@@ -38,6 +38,8 @@ typedef struct {
  * of a newer version, naming both versions. */
 #define QR_STORE_SCHEMA_VERSION 3
 
+/* A writable open refuses a file it cannot write (QR_IO) and, before writing anything, one
+ * SQLite finds damaged (QR_TAMPERED, with SQLite's first complaint in err). */
 int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t errlen);
 void qr_store_destroy(qr_store **s);
 /* The store's one connection, for modules that keep their own tables in the same file and the
@@ -49,9 +51,16 @@ size_t qr_store_forum_count(const qr_store *s);
 const qr_store_forum *qr_store_forum_at(const qr_store *s, size_t i);
 const qr_store_forum *qr_store_forum_find(const qr_store *s, const char *forum);
 
+/* begin and commit return QR_UNAVAILABLE, and append and put_checkpoint QR_IO, when the file
+ * cannot be written (disk full, read-only, I/O error); after commit fails the batch is rolled
+ * back.  Once the cause is gone the next batch succeeds: nothing needs reopening. */
 int qr_store_begin(qr_store *s);
 int qr_store_commit(qr_store *s);
 void qr_store_rollback(qr_store *s);
+/* Why the current or last batch failed, as words for the person whose submit was refused
+ * ("the disk holding the daemon's database is full"), or NULL if no write of it failed.
+ * Kept until the next begin. */
+const char *qr_store_fault(const qr_store *s);
 /* Forums changed by the current or just-committed batch (valid until the next begin or a
  * rollback). */
 size_t qr_store_dirty_count(const qr_store *s);
