@@ -28,3 +28,9 @@ foreach(t it_backup it_status)
                        TIMEOUT 300 LABELS "integration;ops" RESOURCE_LOCK daemon)
 endforeach()
 target_compile_definitions(test_store_schema PRIVATE QR_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/fixtures")
+
+# Faults on a small file system of its own (disk full, read-only, a damaged page): root only,
+# skipped (77) where a tmpfs cannot be mounted.
+add_test(NAME it_faults COMMAND ${qr_it}/it_faults.sh)
+set_tests_properties(it_faults PROPERTIES ENVIRONMENT "${qr_ops_env}" TIMEOUT 300
+                     LABELS "integration;ops" SKIP_RETURN_CODE 77)
