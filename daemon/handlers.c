@@ -628,9 +628,11 @@ void qr_handle_request(qr_server *s, zmq_msg_t *peer, const char *who, const uin
     case QUORUM__REQUEST__OP_GET_STATUS: qr_handle_status(s, peer, req->id, who); break;
     case QUORUM__REQUEST__OP_BACKUP: qr_backup_request(s, peer, req->id, who, req->backup); break;
     case QUORUM__REQUEST__OP_ADD_COSIGNATURE:
-        qr_witness_handle_add(s, peer, req->id, req->add_cosignature);
+        qr_witness_handle_add(s, peer, req->id, who, req->add_cosignature);
         break;
     default:
+        qr_info("refused a request from %s: BAD_REQUEST: it names no operation",
+                *who ? who : "?");
         qr_reply_status(s, peer, req->id, QR_BAD_REQUEST, "the request names no operation");
         break;
     }

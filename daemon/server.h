@@ -139,7 +139,7 @@ void qr_zap_register_statement(qr_server *s, const Quorum__Statement *st);
 void qr_access_subscription(qr_server *s, zmq_msg_t *m);
 
 /* witness.c */
-void qr_witness_handle_add(qr_server *s, zmq_msg_t *peer, uint64_t id,
+void qr_witness_handle_add(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *who,
                            const Quorum__AddCosignature *a);
 /* A checkpoint note followed by every cosignature collected for its size (malloc'd). */
 char *qr_witness_cosigned_note(qr_server *s, const char *forum, const char *note, uint64_t size);

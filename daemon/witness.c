@@ -72,7 +72,7 @@ static void publish_checkpoint(qr_server *s, const char *forum, const char *note
         qr_wire_send(s->xpub, &ev.base, ZMQ_DONTWAIT);
 }
 
-void qr_witness_handle_add(qr_server *s, zmq_msg_t *peer, uint64_t id,
+void qr_witness_handle_add(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *who,
                            const Quorum__AddCosignature *a)
 {
     const char *forum = a->forum ? a->forum : "", *line = a->line ? a->line : "";
@@ -90,6 +90,7 @@ void qr_witness_handle_add(qr_server *s, zmq_msg_t *peer, uint64_t id,
         qr_note_parse(note, strlen(note), &parsed) != QR_OK) {
         snprintf(msg, sizeof msg, "forum %s has no checkpoint of size %llu to cosign, or the "
                  "line is malformed", forum, (unsigned long long)a->size);
+        qr_info("refused a cosignature from %s: BAD_NOTE: %s", *who ? who : "?", msg);
         qr_reply_status(s, peer, id, QR_BAD_NOTE, msg);
         free(note);
         return;
@@ -112,8 +113,8 @@ void qr_witness_handle_add(qr_server *s, zmq_msg_t *peer, uint64_t id,
                  ? "the cosignature is not by a witness named in the forum's charter"
                  : rc == QR_BAD_SIGNATURE ? "the cosignature does not verify"
                                           : "the cosignature could not be recorded");
-        qr_info("refused a cosignature for forum %s size %llu: %s", forum,
-                (unsigned long long)a->size, msg);
+        qr_info("refused a cosignature for forum %s size %llu from %s: %s: %s", forum,
+                (unsigned long long)a->size, *who ? who : "?", qr_code_name(rc), msg);
         qr_reply_status(s, peer, id, rc == QR_BAD_NOTE ? QR_BAD_NOTE : rc, msg);
     } else {
         qr_info("witness %s cosigned forum %s at size %llu", witness, forum,
