@@ -129,12 +129,13 @@ static void unwritten(const qr_server *s, char *out, size_t outlen)
  * logged with why. */
 static void batch_fail(qr_server *s, const char *what)
 {
-    char why[512];
+    char why[512], detail[256];
     const char *fault = qr_store_fault(s->store);
     unwritten(s, why, sizeof why);
-    qr_error("cannot %s a batch of %zu statements in %s/quorumd.db: %s; it is rolled back, "
-             "and submits are refused until the database can be written",
-             what, s->nbatch, s->cfg.state_dir, fault ? fault : "the write failed");
+    qr_store_fault_detail(s->store, detail, sizeof detail);
+    qr_error("cannot %s a batch of %zu statements in %s/quorumd.db: %s (%s); it is rolled "
+             "back, and submits are refused until the database can be written",
+             what, s->nbatch, s->cfg.state_dir, fault ? fault : "the write failed", detail);
     s->unwritten += s->nbatch;
     qr_store_rollback(s->store);
     for (size_t i = 0; i < s->nbatch; i++)

@@ -35,12 +35,16 @@
 
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 /* The version the schema text below creates, frozen: later versions are steps in
  * store_schema.c, applied to new and old files alike. */
@@ -178,6 +182,7 @@ struct qr_store {
     size_t ndirty;
     int schema_version; /* of the file as opened (read-only opens may see an older one) */
     int fault;          /* SQLite's extended code for the batch's first failed write, or 0 */
+    int fault_errno;    /* and the system's errno behind it, if any */
 };
 
 const qr_store_forum *qr_store_forum_find(const qr_store *s, const char *forum)
@@ -247,8 +252,30 @@ const qr_store_forum *qr_store_dirty_at(const qr_store *s, size_t i)
 /* Remember why a write failed (the first failure of a batch is its cause). */
 static void note_fault(qr_store *s)
 {
-    if (!s->fault)
-        s->fault = sqlite3_extended_errcode(s->db);
+    if (s->fault)
+        return;
+    s->fault = sqlite3_extended_errcode(s->db);
+    s->fault_errno = sqlite3_system_errno(s->db);
+    /* SQLite's errno is often lost by the time it reports (a later call resets errno), so
+     * ask the file system itself whether it is full or has turned read-only (after a disk
+     * error ext4 refuses writes without marking the mount read-only: only trying tells).  The
+     * probe is a file of its own: opening and closing the database file would drop SQLite's
+     * POSIX locks on it. */
+    struct statvfs v;
+    const char *path = sqlite3_db_filename(s->db, "main");
+    if (!path || !*path || s->fault_errno)
+        return;
+    char probe[4096];
+    snprintf(probe, sizeof probe, "%s.probe", path);
+    int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        close(fd);
+        unlink(probe);
+    }
+    if (fd < 0 && errno == EROFS)
+        s->fault_errno = EROFS;
+    else if (statvfs(path, &v) == 0 && v.f_bavail == 0)
+        s->fault_errno = ENOSPC;
 }
 
 static int exec(qr_store *s, const char *sql)
@@ -270,8 +297,19 @@ static int step_done(qr_store *s, sqlite3_stmt *q)
     return r == SQLITE_DONE ? QR_OK : r == SQLITE_CONSTRAINT ? QR_DUPLICATE : QR_IO;
 }
 
+void qr_store_fault_detail(const qr_store *s, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "SQLite: %s (%d)%s%s", sqlite3_errstr(s->fault), s->fault,
+             s->fault_errno ? "; system: " : "", s->fault_errno ? strerror(s->fault_errno) : "");
+}
+
 const char *qr_store_fault(const qr_store *s)
 {
+    /* SQLite reports a write refused by the system as an I/O error; the errno says which. */
+    if (s->fault && (s->fault_errno == ENOSPC || s->fault_errno == EDQUOT))
+        return "the disk holding the daemon's database is full";
+    if (s->fault && s->fault_errno == EROFS)
+        return "the file system holding the daemon's database has become read-only";
     switch (s->fault & 0xff) {
     case SQLITE_OK: return NULL;
     case SQLITE_FULL: return "the disk holding the daemon's database is full";
@@ -516,7 +554,7 @@ int qr_store_begin(qr_store *s)
 {
     if (s->in_batch)
         return QR_INTERNAL;
-    s->fault = 0;
+    s->fault = s->fault_errno = 0;
     if (exec(s, "BEGIN IMMEDIATE"))
         return QR_UNAVAILABLE;
     s->in_batch = 1;

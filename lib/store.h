@@ -61,6 +61,8 @@ void qr_store_rollback(qr_store *s);
  * ("the disk holding the daemon's database is full"), or NULL if no write of it failed.
  * Kept until the next begin. */
 const char *qr_store_fault(const qr_store *s);
+/* The same for the operator's log: SQLite's words and code, and the system's error if any. */
+void qr_store_fault_detail(const qr_store *s, char *out, size_t outlen);
 /* Forums changed by the current or just-committed batch (valid until the next begin or a
  * rollback). */
 size_t qr_store_dirty_count(const qr_store *s);

@@ -10,6 +10,10 @@
 # consistently, exports and verifies, and SQLite finds the file sound.
 # Read-only: a database file the daemon cannot write (immutable), and a read-only file system,
 # at start: quorumd refuses to start, saying which file and why, and starts once it can write.
+# Read-only while running (where a loop device can be had): an ext4 image whose kernel is told
+# to fail it (trigger_fs_error with errors=remount-ro, as on a real disk error); submits are
+# refused saying the file system became read-only, reads go on; after e2fsck the log, as
+# acknowledged, is all there and verifies.
 # A damaged page: quorumd refuses to start, without writing to the file, and says how to
 # restore; a copy from `quorum backup` put in its place starts and continues the log.
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +26,7 @@ M="$D/state"
 mkdir -p "$M" "$D/keys" "$D/out"
 mount -t tmpfs -o size=4m,mode=0700 qr-faults "$M" 2>/dev/null \
     || { echo "skip: cannot mount a tmpfs here"; exit 77; }
+E= # the ext4 case's directory, once made
 faults_cleanup() {
     local pid
     for pid in "${OPS_PIDS[@]}"; do # gone before the unmount
@@ -30,6 +35,7 @@ faults_cleanup() {
     done
     chattr -i "$M/quorumd.db" 2>/dev/null || true
     umount "$M" 2>/dev/null || umount -l "$M" 2>/dev/null || true
+    [ -z "$E" ] || umount "$E/state" 2>/dev/null || umount -l "$E/state" 2>/dev/null || true
     ops_cleanup
 }
 trap faults_cleanup EXIT
@@ -96,7 +102,7 @@ logged=$(grep -c "refused ProposalTabled in forum df from clerk.faults (signer [
 [ "$logged" -eq $refused ] || fail "$refused refusals, $logged logged with the key's name"
 grep -q "refused ForumChartered in forum df2 from operator (signer [0-9a-f]*): UNAVAILABLE" "$D/quorumd.log" \
     || fail "the refused charter was not logged with the operator's key name"
-grep -q "error: cannot commit a batch of 1 statements in $M/quorumd.db: the disk holding the daemon's database is full; it is rolled back" "$D/quorumd.log" \
+grep -q "error: cannot commit a batch of 1 statements in $M/quorumd.db: the disk holding the daemon's database is full (SQLite: database or disk is full (13)" "$D/quorumd.log" \
     || fail "the operator's log does not say the commit failed for a full disk"
 pass "each refusal logged with the connection's key name; the log holds only what was acknowledged"
 
@@ -180,3 +186,44 @@ oq "$D" forums | grep -q "^df  *$((n1 + 2)) entries" || fail "the restored log"
 probe after-restore | grep -q "^OK .*seq=$((n1 + 2))$" || fail "a submit on the restored log"
 stop_own "$D"
 pass "restored from the backup: quorumd starts and continues forum df at entry $((n1 + 2))"
+
+# ---- the file system turns read-only while running (ext4 on a loop device) --------------
+own_dir E
+mkdir -p "$E/state"
+truncate -s 16M "$E/ext4.img"
+if ! { mkfs.ext4 -q -F "$E/ext4.img" > /dev/null 2>&1 &&
+       timeout 20 mount -o loop,errors=remount-ro "$E/ext4.img" "$E/state" 2>/dev/null; }; then
+    echo "note: no loop-mounted ext4 here: the read-only-while-running case is not run"
+    exit 0
+fi
+dev=$(basename "$(findmnt -n -o SOURCE "$E/state")")
+[ -w "/sys/fs/ext4/$dev/trigger_fs_error" ] || { echo "note: no trigger_fs_error: the read-only-while-running case is not run"; exit 0; }
+chmod 700 "$E/state"
+start_own "$E"
+eprobe() { "$T/qr_probe" --endpoint "ipc://$E/req" --events "ipc://$E/ev" --server-key "$E/state/quorumd.pub" \
+    --key "$D/keys/load-0.key" submit ro "$@"; }
+oq "$E" forum charter ro --name "Read-only fault forum" --reports-to "Nobody" --clerk "$D/keys/load-0.pub" > /dev/null
+OQ_KEY="$D/keys/load-0.key" oq "$E" meeting open ro m1 --date today --place "Room 10" > /dev/null
+eprobe ro-1 | grep -q "^OK .*seq=2$" || fail "a submit before the file system failed"
+oq "$E" log ro --json | grep '"seq"' > "$E/before.json"
+echo "quorum it_faults" > "/sys/fs/ext4/$dev/trigger_fs_error"
+findmnt -n -o OPTIONS "$E/state" | grep -q '^ro\|emergency_ro' || fail "the file system did not turn read-only"
+r=$(eprobe ro-2)
+[[ "$r" == "UNAVAILABLE not recorded: the file system holding the daemon's database has become read-only, so nothing of this statement was written"* ]] \
+    || fail "a submit on a file system turned read-only was answered: $r; $(grep error: "$E/quorumd.log")"
+grep -q "refused ProposalTabled in forum ro from clerk.faults (signer [0-9a-f]*): UNAVAILABLE: not recorded: the file system holding the daemon's database has become read-only" "$E/quorumd.log" \
+    || fail "the refusal was not logged with the key's name"
+oq "$E" log ro --json | grep '"seq"' | cmp -s - "$E/before.json" || fail "reads on a read-only file system"
+oq "$E" checkpoint ro --json | grep -q '"verified":true,"origin":"quorum.test/forum/ro","size":3' || fail "checkpoint on a read-only file system"
+pass "the file system turned read-only while running: ${r#UNAVAILABLE }; reads go on"
+stop_own "$E"
+umount "$E/state"
+e2fsck -fy "$E/ext4.img" > /dev/null 2>&1 || [ $? -le 1 ] || fail "e2fsck could not repair the image"
+mount -o loop "$E/ext4.img" "$E/state"
+start_own "$E"
+oq "$E" log ro --json | grep '"seq"' | cmp -s - "$E/before.json" || fail "the acknowledged log after repair"
+eprobe ro-2 | grep -q "^OK .*seq=3$" || fail "the refused proposal after repair"
+oq "$E" export ro > "$E/ro.export"
+"$Q" verify "$E/ro.export" | grep -q "^verified forum ro: 4 entries" || fail "the export after repair does not verify"
+stop_own "$E"
+pass "after e2fsck and a restart: every acknowledged entry is there, the refused one is recorded afresh, the log verifies"
