@@ -77,7 +77,8 @@ static int readdress(uint8_t **bytes, size_t *len, const char *other)
                               : NULL;
     int rc = QR_BAD_STATEMENT;
     if (st) {
-        st->forum = (char *)other; /* the unpacked string is freed below: put it back first */
+        char *own = st->forum; /* freed with st below: put back first */
+        st->forum = (char *)other;
         size_t n = quorum__statement__get_packed_size(st);
         uint8_t *moved = malloc(n);
         if (moved) {
@@ -96,7 +97,7 @@ static int readdress(uint8_t **bytes, size_t *len, const char *other)
             e->statement = was;
             free(moved);
         }
-        st->forum = NULL;
+        st->forum = own;
     }
     if (st)
         quorum__statement__free_unpacked(st, NULL);
