@@ -322,10 +322,12 @@ static int take_one(qr_server *s, qr_inbound *in)
 
 static void serve_one(qr_server *s, qr_inbound *in)
 {
-    if (in->frames != 2)
+    const char *who = in->frames >= 2 ? zmq_msg_gets(&in->body, "User-Id") : NULL;
+    if (in->frames != 2) {
+        qr_info("refused a request from %s: BAD_REQUEST: it came in %d frames, not one",
+                who ? who : "?", in->frames - 1);
         qr_reply_status(s, &in->peer, 0, QR_BAD_REQUEST, "a request is exactly one frame");
-    else {
-        const char *who = zmq_msg_gets(&in->body, "User-Id");
+    } else {
         qr_handle_request(s, &in->peer, who ? who : "", zmq_msg_data(&in->body),
                           zmq_msg_size(&in->body), in->signature);
     }

@@ -10,7 +10,7 @@
 #   a forged signature             BAD_SIGNATURE
 #   signed for one forum, sent to another   BAD_SIGNATURE (the signature covers the forum)
 #   an oversized message           TOO_LARGE
-#   a deeply nested message        BAD_REQUEST
+#   a deeply nested message        BAD_REQUEST (and one in two frames)
 #   a cosignature by a non-witness NOT_AUTHORISED
 #   a secret key file others can read       refused by the client and by the daemon
 . "$(dirname "$0")/lib.sh"
@@ -99,7 +99,8 @@ probe_code BAD_SIGNATURE "from clerk.sec (signer ?): BAD_SIGNATURE: " clerk refo
 
 # 7. An oversized message and a deeply nested one.
 probe_code TOO_LARGE "refused a request from clerk.sec: TOO_LARGE: " clerk oversize
-probe_code BAD_REQUEST "refused a request from clerk.sec: BAD_REQUEST: " clerk nested
+probe_code BAD_REQUEST "refused a request from clerk.sec: BAD_REQUEST: it names no operation" clerk nested
+probe_code BAD_REQUEST "refused a request from clerk.sec: BAD_REQUEST: it came in 2 frames, not one" clerk multiframe
 
 # 8. A cosignature from a key that is not the forum's witness (the clerk's).
 probe_code NOT_AUTHORISED "refused a cosignature for forum $F size $n_before" clerk cosign $F
