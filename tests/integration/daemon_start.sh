@@ -21,20 +21,12 @@ done
 "$Q" keygen "$QR_WORK/keys/outsider.key" >/dev/null
 for i in 0 1 2 3 4 5 6 7; do "$Q" key show "$QR_WORK/keys/load-$i.key" | sed -n 's/^allow-list: *//p'; done \
     > "$QUORUM_STATE/allow.keys"
-args=(--state_dir "$QUORUM_STATE" --origin quorum.test
-      --request_endpoint "tcp://127.0.0.1:$QR_PORT" --event_endpoint "tcp://127.0.0.1:$((QR_PORT + 1))")
 if [ "${QR_VALGRIND:-0}" = 1 ]; then
-    # Under memcheck (a valgrind'ed program keeps its pid).  A shell waits for it and leaves
-    # its exit status in quorumd.rc for daemon_stop.sh: 99 is an error or a definite leak.
-    export QR_VG_LOG="$QR_WORK/valgrind.log"
-    setsid bash -c 'valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-            --show-leak-kinds=definite --num-callers=30 --log-file="$QR_VG_LOG" \
-            "$@" & echo $! > "$QR_WORK/quorumd.pid"; wait $!; echo $? > "$QR_WORK/quorumd.rc"' \
-        vg "$QD" "${args[@]}" > "$QR_WORK/quorumd.log" 2>&1 < /dev/null &
-    wait_for 20 test -s "$QR_WORK/quorumd.pid"
+    : > "$QR_WORK/quorumd.log"
+    vg_quorumd "$QR_WORK/valgrind.log"
     wait_for 120 "$Q" forums
 else
-    setsid "$QD" "${args[@]}" > "$QR_WORK/quorumd.log" 2>&1 < /dev/null &
+    setsid "$QD" "${daemon_args[@]}" > "$QR_WORK/quorumd.log" 2>&1 < /dev/null &
     echo $! > "$QR_WORK/quorumd.pid"
     wait_for 20 "$Q" forums
 fi

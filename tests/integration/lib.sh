@@ -30,3 +30,30 @@ wait_for() {
         sleep 0.1
     done
 }
+
+# The shared daemon's options (daemon_start.sh, and daemon_stop.sh's restart under valgrind).
+daemon_args=(--state_dir "$QUORUM_STATE" --origin quorum.test
+             --request_endpoint "tcp://127.0.0.1:$QR_PORT" --event_endpoint "tcp://127.0.0.1:$((QR_PORT + 1))")
+
+# vg_quorumd VGLOG: start quorumd with daemon_args under valgrind memcheck (QR_VALGRIND=1), its
+# log appended to quorumd.log.  A valgrind'ed program keeps its pid (in quorumd.pid); a shell
+# waits for it and leaves its exit status in quorumd.rc: 99 is an error or a definite leak.
+vg_quorumd() {
+    rm -f "$QR_WORK/quorumd.pid" "$QR_WORK/quorumd.rc"
+    QR_VG_LOG=$1 setsid bash -c 'valgrind --error-exitcode=99 --leak-check=full \
+            --errors-for-leak-kinds=definite --show-leak-kinds=definite --num-callers=30 \
+            --log-file="$QR_VG_LOG" "$@" & echo $! > "$QR_WORK/quorumd.pid"; wait $!
+            echo $? > "$QR_WORK/quorumd.rc"' \
+        vg "$QD" "${daemon_args[@]}" >> "$QR_WORK/quorumd.log" 2>&1 < /dev/null &
+    wait_for 20 test -s "$QR_WORK/quorumd.pid"
+}
+
+# vg_stopped VGLOG: once the daemon of vg_quorumd has stopped: no memcheck error, no definite
+# leak, exit status 0.
+vg_stopped() {
+    wait_for 120 test -s "$QR_WORK/quorumd.rc" # the leak search at exit takes a while
+    local rc; rc=$(cat "$QR_WORK/quorumd.rc")
+    grep -q "ERROR SUMMARY: 0 errors" "$1" && grep -q "definitely lost: 0 bytes\|no leaks are possible" "$1" \
+        && [ "$rc" -eq 0 ] || { cat "$1" >&2; fail "valgrind: quorumd exited $rc with errors or definite leaks (see $1)"; }
+    pass "valgrind ($(basename "$1")): $(grep -o 'ERROR SUMMARY: [0-9]* errors' "$1"), no definite leaks"
+}
