@@ -13,6 +13,7 @@
 #   a deeply nested message        BAD_REQUEST (and one in two frames)
 #   a cosignature by a non-witness NOT_AUTHORISED
 #   a secret key file others can read       refused by the client and by the daemon
+#   a subscription to (and a read of) a forum the key may not read   NOT_AUTHORISED, nothing heard
 . "$(dirname "$0")/lib.sh"
 K="$QR_WORK/sec-keys"
 rm -rf "$K" && mkdir -p "$K" && chmod 700 "$K"
@@ -123,6 +124,25 @@ grep -q "readable by group or others (mode 644); run: chmod 600 $K/loose.key" "$
     || fail "quorumd did not say why it refused the key file: $(cat "$D/log")"
 grep -q "ready:" "$D/log" && fail "quorumd became ready with a loose key file"
 pass "quorumd refuses to start with a log key of mode 644 (exit $got)"
+
+# 10. A subscription to a forum the key may not read, and a read of it: bob's key (orgb) and
+# forum $G, on which orgb does not sit.  Meanwhile $G's clerk, named in its charter, hears its
+# heartbeats (quorumd re-publishes each forum's checkpoint every 5 seconds).
+"$T/qr_sub" --key "$K/bob.key" "forum/$G/" --for 7 --ready "$QR_WORK/sec-sub-1.ready" \
+    > "$QR_WORK/sec-sub-bob.txt" &
+s1=$!
+"$T/qr_sub" --key "$K/clerk.key" "forum/$G/" --for 7 --ready "$QR_WORK/sec-sub-2.ready" \
+    > "$QR_WORK/sec-sub-clerk.txt" &
+s2=$!
+wait $s1 || fail "bob's subscriber failed"
+wait $s2 || fail "the clerk's subscriber failed"
+grep -q "^received 0$" "$QR_WORK/sec-sub-bob.txt" || fail "bob heard forum $G: $(cat "$QR_WORK/sec-sub-bob.txt")"
+grep -q "^$G checkpoint " "$QR_WORK/sec-sub-clerk.txt" || fail "the clerk heard nothing of $G"
+logged "refused subscription to 'forum/$G/' from bob: NOT_AUTHORISED"
+set +e; out=$(by bob log $G 2>&1); got=$?; set -e
+[ $got -eq 4 ] && grep -q "NOT_AUTHORISED" <<< "$out" || fail "bob read forum $G (exit $got): $out"
+logged "refused a read of forum $G from bob: NOT_AUTHORISED"
+pass "NOT_AUTHORISED: a key of an organisation not in forum $G hears nothing of it and cannot read it"
 
 # Nothing recorded changed, and the daemon still serves.
 [ "$(snapshot)" == "$before" ] || fail "the logs or checkpoints changed during the matrix"
