@@ -38,7 +38,7 @@ start_own() {
     echo $pid > "$dir/pid"
     OPS_PIDS+=("$pid")
     local end=$((SECONDS + 30))
-    until grep -q "ready:" "$dir/quorumd.log"; do
+    until grep -qs "ready:" "$dir/quorumd.log"; do
         kill -0 "$pid" 2>/dev/null || { cat "$dir/quorumd.log" >&2; fail "quorumd in $dir exited before it was ready"; }
         [ $SECONDS -lt $end ] || { cat "$dir/quorumd.log" >&2; fail "quorumd in $dir was not ready within 30s"; }
         sleep 0.1
