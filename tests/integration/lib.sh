@@ -30,3 +30,15 @@ wait_for() {
         sleep 0.1
     done
 }
+
+# size_of FORUM [global options...]: how many entries the forum holds (at the daemon, or in
+# the file given with --db FILE); has_size FORUM N [options...] succeeds if that is N.
+size_of() {
+    "$Q" "${@:2}" log "$1" --from 999999999 2>/dev/null | sed -n 's/^forum .* has \([0-9]*\) entries.*/\1/p'
+}
+has_size() { [ "$(size_of "$1" "${@:3}")" = "$2" ]; }
+
+# json_leaves FILE: the "seq" and "leaf_hash" of each entry printed with --json, one a line,
+# for comparing two views of a log with cmp; leaves FORUM [options...]: those of its log.
+json_leaves() { grep -o '"seq":[0-9]*\|"leaf_hash":"[^"]*"' "$1"; }
+leaves() { "$Q" "${@:2}" log "$1" --json | json_leaves -; }

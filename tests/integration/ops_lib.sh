@@ -11,7 +11,9 @@ ops_cleanup() {
         kill -KILL "$pid" 2>/dev/null || true
     done
     local d
-    for d in "${OPS_DIRS[@]}"; do rm -rf "$d"; done
+    for d in "${OPS_DIRS[@]}"; do
+        if [ -n "${QR_KEEP_DIRS:-}" ]; then echo "kept $d" >&2; else rm -rf "$d"; fi
+    done
 }
 trap ops_cleanup EXIT
 
