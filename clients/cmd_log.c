@@ -15,6 +15,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 /* Parse the checkpoint body of a signed note (signatures not checked here). */
@@ -542,6 +543,13 @@ static int tail_event(void *sub, tail_ctx *t, uint64_t *known)
     return rc;
 }
 
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int cmd_tail(qr_cli *cli)
 {
     uint64_t from = UINT64_MAX, count = 0, idle = 0;
@@ -574,8 +582,20 @@ int cmd_tail(qr_cli *cli)
     t.next = from == UINT64_MAX ? size : from;
     if ((status = catch_up(&src, &t, size)))
         goto out;
-    int64_t quiet_ms = 0;
+    /* --idle counts time with no new entry: the daemon's heartbeat events (a checkpoint every
+     * few seconds) are not new entries, so they do not keep a finished tail waiting. */
+    uint64_t seen = t.printed;
+    int64_t quiet_since = monotonic_ms();
     while (!(count && t.printed >= count)) {
+        if (t.printed != seen) {
+            seen = t.printed;
+            quiet_since = monotonic_ms();
+        }
+        if (idle && monotonic_ms() - quiet_since >= (int64_t)idle * 1000) {
+            status = qr_cli_fail(cli, QR_TIMEOUT, "nothing new for %llu seconds",
+                                 (unsigned long long)idle);
+            break;
+        }
         zmq_pollitem_t it = {sub, 0, ZMQ_POLLIN, 0};
         int r = zmq_poll(&it, 1, 1000);
         if (r < 0) {
@@ -583,19 +603,12 @@ int cmd_tail(qr_cli *cli)
             break;
         }
         if (r == 0) {
-            quiet_ms += 1000;
             /* An idle subscriber may have lost the tail: ask where the log is. */
             if ((status = qr_source_read(&src, forum, t.next, t.next, tail_print, &t, &size)) ||
                 (status = catch_up(&src, &t, size)))
                 break;
-            if (idle && quiet_ms >= (int64_t)idle * 1000) {
-                status = qr_cli_fail(cli, QR_TIMEOUT, "nothing new for %llu seconds",
-                                     (unsigned long long)idle);
-                break;
-            }
             continue;
         }
-        quiet_ms = 0;
         uint64_t known = 0;
         if (tail_event(sub, &t, &known) == 0 && known > t.next &&
             (status = catch_up(&src, &t, known)))

@@ -137,6 +137,10 @@ for f in 0 1 2 3; do
 done
 pass "both mirrors hold exactly the daemon's log; every export verifies"
 
+# With nothing new to print, tail --idle ends although the daemon's heartbeat events go on.
+expect_exit 7 timeout 30 "$Q" "${ENDPOINTS[@]}" --key "$D/state/operator.key" tail c-0 --idle 6
+pass "tail --idle 6 ended after 6s with nothing new, heartbeats notwithstanding"
+
 
 # The check can fail: an acknowledgement of an entry the log lacks, one whose entry is another
 # statement, and a "duplicate" that is not in the log are each found.
