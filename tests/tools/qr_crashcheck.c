@@ -59,6 +59,7 @@ typedef struct {
     uint64_t n, cap, verified_before, sigs_checked;
     seen_cp *seen;
     size_t nseen, capseen;
+    size_t *index, index_cap; /* open addressing by size: seen[index[h] - 1], 0 = empty */
     uint64_t proofs, acks;
 } forum_t;
 
@@ -98,12 +99,20 @@ static int verify_note(const char *note, const char *vkey, qr_checkpoint *cp)
 
 /* ---- the checkpoints seen ------------------------------------------------------------- */
 
+static size_t *seen_slot(forum_t *f, uint64_t size)
+{
+    size_t h = (size_t)(size * 0x9e3779b97f4a7c15ULL) & (f->index_cap - 1);
+    while (f->index[h] && f->seen[f->index[h] - 1].size != size)
+        h = (h + 1) & (f->index_cap - 1);
+    return &f->index[h];
+}
+
 static seen_cp *seen_find(forum_t *f, uint64_t size)
 {
-    for (size_t i = 0; i < f->nseen; i++)
-        if (f->seen[i].size == size)
-            return &f->seen[i];
-    return NULL;
+    if (!f->index_cap)
+        return NULL;
+    size_t *slot = seen_slot(f, size);
+    return *slot ? &f->seen[*slot - 1] : NULL;
 }
 
 /* Keep a checkpoint (its note in base64); two of one size with different roots are a fork. */
@@ -122,20 +131,29 @@ static void seen_add(forum_t *f, char kind, uint64_t size, const uint8_t root[QR
     if (f->nseen == f->capseen) {
         f->capseen = f->capseen ? f->capseen * 2 : 64;
         f->seen = realloc(f->seen, f->capseen * sizeof *f->seen);
-        if (!f->seen)
+        free(f->index); /* rebuilt at twice the size, so it is never more than half full */
+        f->index_cap = f->capseen * 2;
+        f->index = calloc(f->index_cap, sizeof *f->index);
+        if (!f->seen || !f->index)
             exit(10);
+        for (size_t i = 0; i < f->nseen; i++)
+            *seen_slot(f, f->seen[i].size) = i + 1;
     }
     s = &f->seen[f->nseen++];
     s->kind = kind;
     s->size = size;
     memcpy(s->root, root, QR_HASH_LEN);
     s->note_b64 = strdup(note_b64);
+    *seen_slot(f, size) = f->nseen;
 }
 
 /* A note as one base64 word, so the state file has one checkpoint a line. */
 static void seen_add_note(forum_t *f, char kind, const char *note, const char *what)
 {
     qr_checkpoint cp;
+    seen_cp *held = qr_cli_note_checkpoint(note, &cp) == QR_OK ? seen_find(f, cp.size) : NULL;
+    if (held && memcmp(held->root, cp.root, QR_HASH_LEN) == 0)
+        return; /* this checkpoint is held already, its signature checked */
     if (verify_note(note, f->vkey, &cp) != QR_OK) {
         finding("forum %s: %s does not verify with the daemon's key", f->name, what);
         return;
@@ -641,6 +659,7 @@ out:
         for (size_t j = 0; j < fs[i].nseen; j++)
             free(fs[i].seen[j].note_b64);
         free(fs[i].seen);
+        free(fs[i].index);
         free(fs[i].leaf);
         free(fs[i].stmt);
         free(fs[i].vkey);
