@@ -117,10 +117,7 @@ for k in $(seq "$KILLS"); do
 done
 pass "$KILLS SIGKILLs: after each restart every acknowledged statement was there exactly once, every checkpoint consistent"
 
-kill -TERM "$load_pid"
-for _ in $(seq 100); do kill -0 "$load_pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$load_pid" 2>/dev/null && fail "qr_load did not stop within 10s of SIGTERM"
-wait "$load_pid" || { cat "$D/load.err" >&2; fail "a client's statement was refused"; }
+stop_within 20 "$load_pid" || { cat "$D/load.err" >&2; fail "a client's statement was refused"; }
 cat "$D/load.err"
 
 # Both mirrors catch up: exactly the daemon's log, entry for entry.
@@ -162,8 +159,7 @@ pass "forged acknowledgements are caught"
 
 for org in nhft lpt; do
     pid_var="${org}_pid"
-    kill -TERM "${!pid_var}"
-    wait "${!pid_var}" || fail "the $org mirror did not stop cleanly"
+    stop_within 20 "${!pid_var}" || fail "the $org mirror did not stop cleanly"
     no_sanitizer_report "$D/$org.log"
 done
 stop_own "$D"

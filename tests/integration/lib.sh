@@ -42,3 +42,17 @@ has_size() { [ "$(size_of "$1" "${@:3}")" = "$2" ]; }
 # for comparing two views of a log with cmp; leaves FORUM [options...]: those of its log.
 json_leaves() { grep -o '"seq":[0-9]*\|"leaf_hash":"[^"]*"' "$1"; }
 leaves() { "$Q" "${@:2}" log "$1" --json | json_leaves -; }
+
+# stop_within SECONDS PID: SIGTERM, then wait (bounded) for it to exit; its exit status, or
+# fail if it is still running after SECONDS.  PID must be a child of this shell.
+stop_within() {
+    local limit=$1 pid=$2 rc=0
+    kill -TERM "$pid" 2>/dev/null || true
+    local end=$((SECONDS + limit))
+    while kill -0 "$pid" 2>/dev/null; do
+        [ $SECONDS -lt $end ] || { kill -KILL "$pid" 2>/dev/null; fail "process $pid did not stop within ${limit}s of SIGTERM"; }
+        sleep 0.1
+    done
+    wait "$pid" 2>/dev/null || rc=$?
+    return $rc
+}
