@@ -149,10 +149,16 @@ int qr_cli_org_width(const qr_rules *r);
 void *qr_cli_subscribe(qr_cli *cli, qr_client *conn, const char *forum, int *status);
 /* The same for any topic ("org/<id>/": an organisation's feed). */
 void *qr_cli_subscribe_topic(qr_cli *cli, qr_client *conn, const char *topic, int *status);
-/* Wait up to a second for an event on sub: 1 if one is waiting, 0 after a quiet second
- * (*quiet_ms counts them), -1 with *status set to stop (poll failed: 10; nothing for `idle`
- * seconds, idle 0 meaning never: 7, said). */
-int qr_cli_wait_event(qr_cli *cli, void *sub, uint64_t idle, int64_t *quiet_ms, int *status);
+/* Wait up to a second for an event on sub: 1 if one is waiting, 0 after a quiet second, -1
+ * with *status set to stop (poll failed: 10; or 7, said, once `idle` seconds (0: never) have
+ * passed without `progress` (what the caller has printed) growing: heartbeat events are not
+ * progress).  *w starts zeroed and is kept between calls. */
+typedef struct {
+    uint64_t seen;
+    int64_t since_ms;
+} qr_cli_idle;
+int qr_cli_wait_event(qr_cli *cli, void *sub, uint64_t idle, uint64_t progress, qr_cli_idle *w,
+                      int *status);
 
 /* Set signed_at to now, sign with the --key, submit and print the result; exit status. */
 int qr_cli_send(qr_cli *cli, Quorum__Statement *st);

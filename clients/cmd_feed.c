@@ -84,10 +84,10 @@ int cmd_feed(qr_cli *cli)
     qr_topic_org(org, topic, sizeof topic);
     void *sub = qr_cli_subscribe_topic(cli, src.conn, topic, &status);
     uint64_t printed = 0;
-    int64_t quiet_ms = 0;
+    qr_cli_idle quiet = {0};
     int r = 0;
     while (sub && !(count && printed >= count) &&
-           (r = qr_cli_wait_event(cli, sub, idle, &quiet_ms, &status)) >= 0)
+           (r = qr_cli_wait_event(cli, sub, idle, printed, &quiet, &status)) >= 0)
         if (r > 0)
             printed += (uint64_t)feed_event(cli, sub, topic);
     if (sub)

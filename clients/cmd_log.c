@@ -15,6 +15,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 /* Parse the checkpoint body of a signed note (signatures not checked here). */
@@ -537,9 +538,11 @@ int cmd_tail(qr_cli *cli)
     t.next = from == UINT64_MAX ? size : from;
     if ((status = catch_up(&src, &t, size)))
         goto out;
-    int64_t quiet_ms = 0;
+    /* --idle counts time with no new entry: the daemon's heartbeat events (a checkpoint every
+     * few seconds) are not new entries, so they do not keep a finished tail waiting. */
+    qr_cli_idle quiet = {0};
     while (!(count && t.printed >= count)) {
-        int r = qr_cli_wait_event(cli, sub, idle, &quiet_ms, &status);
+        int r = qr_cli_wait_event(cli, sub, idle, t.printed, &quiet, &status);
         if (r < 0)
             break;
         if (r == 0) {

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 /* A setting too long for its buffer is an error, never silently cut short. */
@@ -349,23 +350,31 @@ out:
     return sub;
 }
 
-int qr_cli_wait_event(qr_cli *cli, void *sub, uint64_t idle, int64_t *quiet_ms, int *status)
+static int64_t monotonic_ms(void)
 {
-    zmq_pollitem_t it = {sub, 0, ZMQ_POLLIN, 0};
-    int r = zmq_poll(&it, 1, 1000);
-    if (r > 0) {
-        *quiet_ms = 0;
-        return 1;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int qr_cli_wait_event(qr_cli *cli, void *sub, uint64_t idle, uint64_t progress, qr_cli_idle *w,
+                      int *status)
+{
+    int64_t now = monotonic_ms();
+    if (!w->since_ms || progress != w->seen) {
+        w->seen = progress;
+        w->since_ms = now;
     }
-    if (r < 0 && zmq_errno() != EINTR) {
-        *status = 10;
-        return -1;
-    }
-    *quiet_ms += 1000;
-    if (idle && *quiet_ms >= (int64_t)idle * 1000) {
+    if (idle && now - w->since_ms >= (int64_t)idle * 1000) {
         *status = qr_cli_fail(cli, QR_TIMEOUT, "nothing new for %llu seconds",
                               (unsigned long long)idle);
         return -1;
     }
-    return 0;
+    zmq_pollitem_t it = {sub, 0, ZMQ_POLLIN, 0};
+    int r = zmq_poll(&it, 1, 1000);
+    if (r < 0 && zmq_errno() != EINTR) {
+        *status = 10;
+        return -1;
+    }
+    return r > 0;
 }

@@ -124,12 +124,32 @@ int qr_wire_send(void *sock, const ProtobufCMessage *m, int flags)
     return QR_OK;
 }
 
+/* The event path (PUB/XPUB and SUB/XSUB) runs without ZMTP heartbeats.  libzmq 4.3.4, as in
+ * Debian 12, aborts a process whose subscriber has fallen behind (its receive queue at the
+ * high-water mark, so the engine has stopped reading) when the publisher goes away: the
+ * engine records the I/O error and waits for the queue to drain, and the next heartbeat, from
+ * its timer or in answer to a PING still in its buffer, trips assert (!_io_error)
+ * (stream_engine_base.cpp:331; zeromq/libzmq issues 4364 and 4767).  A mirror catching up, or
+ * a `quorum tail` whose reader is slow, died that way each time quorumd was restarted.  The
+ * event stream needs no ZMTP heartbeat: quorumd publishes a heartbeat event of its own every
+ * QR_HEARTBEAT_SECONDS, and every subscriber fetches what it lacks over the request socket,
+ * which keeps its heartbeats. */
+static int is_event_socket(void *sock)
+{
+    int type = 0;
+    size_t len = sizeof type;
+    return zmq_getsockopt(sock, ZMQ_TYPE, &type, &len) == 0 &&
+           (type == ZMQ_PUB || type == ZMQ_XPUB || type == ZMQ_SUB || type == ZMQ_XSUB);
+}
+
 void qr_wire_socket_defaults(void *sock)
 {
     int linger = 0, ivl = 5000, ttl = 15000, tmo = 15000;
     int64_t maxmsg = QR_MAX_MESSAGE;
     zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    if (is_event_socket(sock))
+        return;
     zmq_setsockopt(sock, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
     zmq_setsockopt(sock, ZMQ_HEARTBEAT_TTL, &ttl, sizeof ttl);
     zmq_setsockopt(sock, ZMQ_HEARTBEAT_TIMEOUT, &tmo, sizeof tmo);

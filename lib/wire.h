@@ -44,7 +44,8 @@ int qr_wire_recv_event(void *sub, char topic[QR_TOPIC_MAX], Quorum__Event **ev);
 int qr_wire_send(void *sock, const ProtobufCMessage *m, int flags);
 /* Set CURVE client options (own key pair, server public key) on a socket. */
 int qr_wire_curve_client(void *sock, const qr_key *own, const uint8_t server_pk[32]);
-/* Common socket options: linger, max message size, ZMTP heartbeats. */
+/* Common socket options: linger, max message size, and ZMTP heartbeats except on the event
+ * path (PUB/XPUB, SUB/XSUB: see wire.c for why). */
 void qr_wire_socket_defaults(void *sock);
 
 typedef struct qr_client qr_client;

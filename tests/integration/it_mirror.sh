@@ -31,11 +31,6 @@ mirror() {
         --endpoint "tcp://127.0.0.1:$port" --events "tcp://127.0.0.1:$((port + 1))" \
         --server_key "$QUORUM_STATE/quorumd.pub" "$@"
 }
-size_of() { # size_of FORUM [--db FILE]: entries held
-    "$Q" "${@:2}" log "$1" --from 999999999 2>/dev/null | sed -n 's/^forum .* has \([0-9]*\) entries.*/\1/p'
-}
-has_size() { [ "$(size_of "$1" "${@:3}")" = "$2" ]; } # has_size FORUM N [--db FILE]
-leaves() { "$Q" "${@:2}" log "$1" --json | grep -o '"seq":[0-9]*\|"leaf_hash":"[^"]*"'; }
 
 # ---- 1. catch up, follow, survive SIGKILL ------------------------------------------------
 "$Q" forum charter mir --name "Mirrored forum" --reports-to "Boards" \

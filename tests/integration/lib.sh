@@ -57,3 +57,29 @@ vg_stopped() {
         && [ "$rc" -eq 0 ] || { cat "$1" >&2; fail "valgrind: quorumd exited $rc with errors or definite leaks (see $1)"; }
     pass "valgrind ($(basename "$1")): $(grep -o 'ERROR SUMMARY: [0-9]* errors' "$1"), no definite leaks"
 }
+
+# size_of FORUM [global options...]: how many entries the forum holds (at the daemon, or in
+# the file given with --db FILE); has_size FORUM N [options...] succeeds if that is N.
+size_of() {
+    "$Q" "${@:2}" log "$1" --from 999999999 2>/dev/null | sed -n 's/^forum .* has \([0-9]*\) entries.*/\1/p'
+}
+has_size() { [ "$(size_of "$1" "${@:3}")" = "$2" ]; }
+
+# json_leaves FILE: the "seq" and "leaf_hash" of each entry printed with --json, one a line,
+# for comparing two views of a log with cmp; leaves FORUM [options...]: those of its log.
+json_leaves() { grep -o '"seq":[0-9]*\|"leaf_hash":"[^"]*"' "$1"; }
+leaves() { "$Q" "${@:2}" log "$1" --json | json_leaves -; }
+
+# stop_within SECONDS PID: SIGTERM, then wait (bounded) for it to exit; its exit status, or
+# fail if it is still running after SECONDS.  PID must be a child of this shell.
+stop_within() {
+    local limit=$1 pid=$2 rc=0
+    kill -TERM "$pid" 2>/dev/null || true
+    local end=$((SECONDS + limit))
+    while kill -0 "$pid" 2>/dev/null; do
+        [ $SECONDS -lt $end ] || { kill -KILL "$pid" 2>/dev/null; fail "process $pid did not stop within ${limit}s of SIGTERM"; }
+        sleep 0.1
+    done
+    wait "$pid" 2>/dev/null || rc=$?
+    return $rc
+}

@@ -11,7 +11,9 @@ ops_cleanup() {
         kill -KILL "$pid" 2>/dev/null || true
     done
     local d
-    for d in "${OPS_DIRS[@]}"; do rm -rf "$d"; done
+    for d in "${OPS_DIRS[@]}"; do
+        if [ -n "${QR_KEEP_DIRS:-}" ]; then echo "kept $d" >&2; else rm -rf "$d"; fi
+    done
 }
 trap ops_cleanup EXIT
 
@@ -41,7 +43,7 @@ start_own() {
     echo $pid > "$dir/pid"
     OPS_PIDS+=("$pid")
     local end=$((SECONDS + 30))
-    until grep -q "ready:" "$dir/quorumd.log"; do
+    until grep -qs "ready:" "$dir/quorumd.log"; do
         kill -0 "$pid" 2>/dev/null || { cat "$dir/quorumd.log" >&2; fail "quorumd in $dir exited before it was ready"; }
         [ $SECONDS -lt $end ] || { cat "$dir/quorumd.log" >&2; fail "quorumd in $dir was not ready within 30s"; }
         sleep 0.1
