@@ -191,22 +191,22 @@ static char *trim(char *s)
     return s;
 }
 
-int qr_config_load_file(qr_config *c, const char *path, char *err, size_t errlen)
+int qr_config_load_text(qr_config *c, const char *name, const char *text, size_t len, char *err,
+                        size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        qr_errf(err, errlen, "cannot open configuration file %s: %s", path, strerror(errno));
-        return QR_BAD_CONFIG;
-    }
     char line[2048], inner[512];
     int lineno = 0, rc = QR_OK;
-    while (rc == QR_OK && fgets(line, sizeof line, f)) {
+    for (size_t pos = 0; rc == QR_OK && pos < len;) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
         lineno++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            qr_errf(err, errlen, "%s:%d: line too long", path, lineno);
-            rc = QR_BAD_CONFIG;
-            break;
+        if (n > sizeof line - 2) { /* as long as fgets into line allowed, newline included */
+            qr_errf(err, errlen, "%s:%d: line too long", name, lineno);
+            return QR_BAD_CONFIG;
         }
+        memcpy(line, text + pos, n);
+        line[n] = 0;
+        pos += n + (nl ? 1 : 0);
         char *hash = strchr(line, '#');
         if (hash)
             *hash = 0;
@@ -215,15 +215,43 @@ int qr_config_load_file(qr_config *c, const char *path, char *err, size_t errlen
             continue;
         char *eq = strchr(s, '=');
         if (!eq) {
-            qr_errf(err, errlen, "%s:%d: expected 'name = value'", path, lineno);
-            rc = QR_BAD_CONFIG;
-            break;
+            qr_errf(err, errlen, "%s:%d: expected 'name = value'", name, lineno);
+            return QR_BAD_CONFIG;
         }
         *eq = 0;
         if ((rc = qr_config_set(c, trim(s), trim(eq + 1), inner, sizeof inner)) != QR_OK)
-            qr_errf(err, errlen, "%s:%d: %s", path, lineno, inner);
+            qr_errf(err, errlen, "%s:%d: %s", name, lineno, inner);
+    }
+    return rc;
+}
+
+int qr_config_load_file(qr_config *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        qr_errf(err, errlen, "cannot open configuration file %s: %s", path, strerror(errno));
+        return QR_BAD_CONFIG;
+    }
+    /* Read with stdio, not by the file's size, so a pipe (--config /dev/stdin) works too. */
+    size_t len = 0;
+    char *text = malloc(QR_CONFIG_MAX_FILE + 1);
+    int rc = text ? QR_OK : QR_NOMEM;
+    while (rc == QR_OK && !feof(f) && len <= QR_CONFIG_MAX_FILE) {
+        len += fread(text + len, 1, QR_CONFIG_MAX_FILE + 1 - len, f);
+        if (ferror(f)) {
+            qr_errf(err, errlen, "cannot read configuration file %s: %s", path, strerror(errno));
+            rc = QR_BAD_CONFIG;
+        }
     }
     fclose(f);
+    if (rc == QR_OK && len > QR_CONFIG_MAX_FILE) {
+        qr_errf(err, errlen, "configuration file %s is larger than %d bytes", path,
+                QR_CONFIG_MAX_FILE);
+        rc = QR_BAD_CONFIG;
+    }
+    if (rc == QR_OK)
+        rc = qr_config_load_text(c, path, text, len, err, errlen);
+    free(text);
     return rc;
 }
 
