@@ -227,30 +227,20 @@ int qr_config_load_text(qr_config *c, const char *name, const char *text, size_t
 
 int qr_config_load_file(qr_config *c, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        qr_errf(err, errlen, "cannot open configuration file %s: %s", path, strerror(errno));
-        return QR_BAD_CONFIG;
-    }
-    /* Read with stdio, not by the file's size, so a pipe (--config /dev/stdin) works too. */
+    uint8_t *text = NULL;
     size_t len = 0;
-    char *text = malloc(QR_CONFIG_MAX_FILE + 1);
-    int rc = text ? QR_OK : QR_NOMEM;
-    while (rc == QR_OK && !feof(f) && len <= QR_CONFIG_MAX_FILE) {
-        len += fread(text + len, 1, QR_CONFIG_MAX_FILE + 1 - len, f);
-        if (ferror(f)) {
-            qr_errf(err, errlen, "cannot read configuration file %s: %s", path, strerror(errno));
-            rc = QR_BAD_CONFIG;
-        }
-    }
-    fclose(f);
-    if (rc == QR_OK && len > QR_CONFIG_MAX_FILE) {
+    int rc = qr_read_stream(path, QR_CONFIG_MAX_FILE, &text, &len);
+    if (rc == QR_TOO_LARGE) {
         qr_errf(err, errlen, "configuration file %s is larger than %d bytes", path,
                 QR_CONFIG_MAX_FILE);
-        rc = QR_BAD_CONFIG;
+        return QR_BAD_CONFIG;
     }
-    if (rc == QR_OK)
-        rc = qr_config_load_text(c, path, text, len, err, errlen);
+    if (rc != QR_OK) {
+        qr_errf(err, errlen, "cannot open configuration file %s: %s", path,
+                rc == QR_NOMEM ? "out of memory" : strerror(errno));
+        return QR_BAD_CONFIG;
+    }
+    rc = qr_config_load_text(c, path, (const char *)text, len, err, errlen);
     free(text);
     return rc;
 }
