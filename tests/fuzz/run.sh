@@ -21,6 +21,8 @@ bin=$build/tests/fuzz/fuzz_$target
 mkdir -p "$work/corpus" "$work/artifacts"
 cd "$work"
 start=$(date +%s)
+# Undefined behaviour stops the run like a crash (the build also has -fno-sanitize-recover).
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 set +e
 "$bin" -jobs=1 -workers=1 -max_total_time="$secs" -print_final_stats=1 -timeout=20 \
     -artifact_prefix="$work/artifacts/" "$@" "$work/corpus" "$here/corpus/$target"
