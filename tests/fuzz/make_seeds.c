@@ -352,6 +352,15 @@ static void configs(void)
           "event_endpoint = ipc:///run/quorum/ev\r\n");
     puts_("config", "bad-value", "batch_max = 0x10\n");
     puts_("config", "no-equals", "curve\n");
+    puts_("client_config", "every-setting",
+          "endpoint = tcp://quorum.example.nhs.uk:7370\n"
+          "events = tcp://quorum.example.nhs.uk:7371\n"
+          "server_key = /etc/quorum/quorumd.pub\n"
+          "key = /home/clerk/.quorum/clerk.key\n"
+          "# comment\n\ntimeout = 30\nplaintext = off\n");
+    puts_("client_config", "plaintext-no-newline",
+          "  plaintext = on\nendpoint = tcp://127.0.0.1:7370");
+    puts_("client_config", "unknown-setting", "colour = blue\n");
 }
 
 /* ---- requests and replies ------------------------------------------------------------------ */
