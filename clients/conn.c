@@ -105,7 +105,12 @@ static int config_line(qr_cli *cli, const char *where, int lineno, const char *l
         return QR_OK;
     }
     if (!strcmp(name, "timeout")) {
-        cli->timeout_ms = 1000 * atoi(value);
+        uint64_t t;
+        if (qr_cli_parse_u64(value, &t) != QR_OK || t == 0 || t > 86400) {
+            fprintf(stderr, "quorum: %s:%d: timeout takes seconds, 1 to 86400\n", where, lineno);
+            return QR_BAD_CONFIG;
+        }
+        cli->timeout_ms = (int)t * 1000;
         return QR_OK;
     }
     fprintf(stderr, "quorum: %s:%d: unknown setting '%s'\n", where, lineno, name);
