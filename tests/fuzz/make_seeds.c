@@ -311,6 +311,7 @@ static void rules(void)
     char name[64];
     rules_seed("city-whole-log", 0, c, 0, c->n);
     rules_seed("city-business", 1, c, c->base, c->n);
+    rules_seed("city-business-verified", 1 | 4, c, c->base, c->n);
     rules_seed("ics-whole-log", 0, i, 0, i->n);
     rules_seed("ics-business", 2, i, i->base, i->n);
     rules_seed("city-done", 3, c, 0, 0);
