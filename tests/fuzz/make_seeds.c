@@ -362,6 +362,17 @@ static void configs(void)
     puts_("client_config", "plaintext-no-newline",
           "  plaintext = on\nendpoint = tcp://127.0.0.1:7370");
     puts_("client_config", "unknown-setting", "colour = blue\n");
+
+    /* allow.keys: "<name> <curve key base64>" lines; names taken twice get "~<hex>" */
+    char *k1 = qr_b64(fx_key("lcc-dir")->curve_pk, 32),
+         *k2 = qr_b64(fx_key("vcs-rep")->curve_pk, 32), *k3 = qr_b64(fx_key("clerk")->curve_pk, 32);
+    putf("allow_keys", "two-keys", "# allow.keys\nlcc-dir %s\n\tvcs-rep %s\n", k1, k2);
+    putf("allow_keys", "names-taken", "operator %s\nclerk %s\nclerk %s\nlcc-dir %s\n", k1, k2, k3,
+         k1);
+    putf("allow_keys", "bad-key", "lcc-dir %.20s\n", k1);
+    free(k1);
+    free(k2);
+    free(k3);
 }
 
 /* ---- requests and replies ------------------------------------------------------------------ */
