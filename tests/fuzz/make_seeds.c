@@ -268,6 +268,33 @@ static void bundle(const fx_forum *f, size_t size, const char *name, int cosigne
     qr_bundle_destroy(&b);
 }
 
+/* An export as `quorum export` writes it: the first `size` entries under their checkpoint. */
+static void export_seed(const fx_forum *f, size_t size, const char *name, int with_vkey)
+{
+    char vkey[QR_NOTE_VKEY_MAX], *note = fx_checkpoint(f, size);
+    char *b = qr_b64((const uint8_t *)note, strlen(note));
+    size_t cap = 4096 + strlen(b);
+    for (size_t i = 0; i < size; i++)
+        cap += 64 + 2 * f->entry[i].len;
+    char *out = malloc(cap);
+    size_t n = 0;
+    fx_log_vkey(f, vkey);
+    n += (size_t)snprintf(out + n, cap - n, "quorum-export-v1\nforum %s\n", f->id);
+    if (with_vkey)
+        n += (size_t)snprintf(out + n, cap - n, "log-vkey %s\n", vkey);
+    n += (size_t)snprintf(out + n, cap - n, "checkpoint %s\n", b);
+    for (size_t i = 0; i < size; i++) {
+        char *e = qr_b64(f->entry[i].bytes, f->entry[i].len);
+        n += (size_t)snprintf(out + n, cap - n, "entry %zu %s\n", i, e);
+        free(e);
+    }
+    n += (size_t)snprintf(out + n, cap - n, "end %zu\n", size);
+    put("export", name, out, n);
+    free(out);
+    free(b);
+    free(note);
+}
+
 /* ---- statements and the rulebook --------------------------------------------------------- */
 
 static void statements(const fx_forum *f)
@@ -577,6 +604,9 @@ int main(int argc, char **argv)
     bundle(fx_ics(), fx_ics()->n, "ics-whole", 1);
     bundle(fx_city(), fx_city()->base, "city-meeting-open", 0);
     bundle(fx_city(), fx_city()->n, "city-whole", 1);
+    export_seed(fx_city(), fx_city()->n, "city-whole", 1);
+    export_seed(fx_ics(), fx_ics()->n, "ics-whole", 1);
+    export_seed(fx_city(), 5, "city-first-five-no-vkey", 0);
     statements(fx_city());
     statements(fx_ics());
     rules();
