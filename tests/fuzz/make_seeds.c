@@ -242,12 +242,19 @@ static void minisign(void)
 
 /* ---- bundles ----------------------------------------------------------------------------- */
 
-static void bundle(const fx_forum *f, size_t size, const char *name, int cosigned)
+/* A bundle of the first `size` entries; with earlier = 0 it proves consistency from two
+ * arbitrary sizes, else from those `quorum minutes` would (earlier approved minutes). */
+static qr_bundle *bundle_of(const fx_forum *f, size_t size, int cosigned, int earlier)
 {
-    char vkey[QR_NOTE_VKEY_MAX], *note = fx_checkpoint(f, size), *text = NULL;
+    char vkey[QR_NOTE_VKEY_MAX], *note = fx_checkpoint(f, size);
     uint8_t rt[QR_HASH_LEN];
-    size_t len = 0;
-    uint64_t old[2] = {size / 2, size - 1};
+    uint64_t old[8] = {size / 2, size - 1};
+    size_t nold = 2;
+    if (earlier) {
+        qr_rules *r = fx_rules(f, size);
+        nold = qr_minutes_earlier_sizes(r, "m1", size, old, 8);
+        qr_rules_destroy(&r);
+    }
     fx_log_vkey(f, vkey);
     if (cosigned) {
         char *c = cosign(note, (uint64_t)FX_T0);
@@ -260,11 +267,63 @@ static void bundle(const fx_forum *f, size_t size, const char *name, int cosigne
     for (size_t i = 0; i < size; i++)
         if (qr_bundle_add_entry(b, f->entry[i].bytes, f->entry[i].len) != QR_OK)
             die("bundle entry");
-    if (qr_bundle_prove(b, old, 2, rt) != QR_OK || qr_bundle_format(b, &text, &len) != QR_OK)
+    if (qr_bundle_prove(b, old, nold, rt) != QR_OK)
         die("bundle prove");
+    free(note);
+    return b;
+}
+
+static void bundle(const fx_forum *f, size_t size, const char *name, int cosigned)
+{
+    qr_bundle *b = bundle_of(f, size, cosigned, 0);
+    char *text = NULL;
+    size_t len = 0;
+    if (qr_bundle_format(b, &text, &len) != QR_OK)
+        die("bundle format");
     put("bundle", name, text, len);
     free(text);
-    free(note);
+    qr_bundle_destroy(&b);
+}
+
+static size_t piece(uint8_t *out, const void *p, size_t n)
+{
+    if (n > 0xffff)
+        die("piece too long");
+    out[0] = (uint8_t)(n >> 8);
+    out[1] = (uint8_t)n;
+    memcpy(out + 2, p, n);
+    return n + 2;
+}
+
+/* fuzz_verify_minutes input: the minutes as `quorum minutes` renders them, their minisign
+ * signature by the clerk, and the bundle. */
+static void signed_minutes(const fx_forum *f, const char *name)
+{
+    qr_bundle *b = bundle_of(f, f->n, 1, 1);
+    qr_minutes_log log;
+    qr_note parsed;
+    qr_checkpoint cp;
+    char *md = NULL, *text = NULL, *sig = NULL, err[256], trusted[512];
+    size_t mdlen = 0, len = 0;
+    if (qr_minutes_replay(b, &log, NULL, NULL) != QR_OK ||
+        qr_minutes_render(b, &log, &md, &mdlen, err, sizeof err) != QR_OK ||
+        qr_note_parse(b->note, strlen(b->note), &parsed) != QR_OK ||
+        qr_checkpoint_parse(b->note, parsed.text_len, &cp) != QR_OK ||
+        qr_minutes_trusted_comment(f->id, "m1", &cp, trusted, sizeof trusted) != QR_OK ||
+        qr_minisign_sign(fx_key("clerk")->sign_sk, (const uint8_t *)md, mdlen,
+                         "signature from quorum secret key", trusted, &sig) != QR_OK ||
+        qr_bundle_format(b, &text, &len) != QR_OK)
+        die("signed minutes");
+    uint8_t *buf = malloc(6 + mdlen + strlen(sig) + len);
+    size_t n = piece(buf, md, mdlen);
+    n += piece(buf + n, sig, strlen(sig));
+    n += piece(buf + n, text, len);
+    put("verify_minutes", name, buf, n);
+    free(buf);
+    free(md);
+    free(text);
+    free(sig);
+    qr_minutes_log_free(&log);
     qr_bundle_destroy(&b);
 }
 
@@ -604,6 +663,8 @@ int main(int argc, char **argv)
     bundle(fx_ics(), fx_ics()->n, "ics-whole", 1);
     bundle(fx_city(), fx_city()->base, "city-meeting-open", 0);
     bundle(fx_city(), fx_city()->n, "city-whole", 1);
+    signed_minutes(fx_city(), "city-m1");
+    signed_minutes(fx_ics(), "ics-m1");
     export_seed(fx_city(), fx_city()->n, "city-whole", 1);
     export_seed(fx_ics(), fx_ics()->n, "ics-whole", 1);
     export_seed(fx_city(), 5, "city-first-five-no-vkey", 0);
