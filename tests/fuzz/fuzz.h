@@ -27,4 +27,11 @@ int fx_next(fx_reader *r, const uint8_t **piece, size_t *len);
 /* The next byte (0 when used up). */
 uint8_t fx_byte(fx_reader *r);
 
+/* For parsers that read only from a path: a memfd (memory, not a file on disk) and the
+ * /proc/self/fd path that opens it; fx_memfd_set replaces its contents.  Aborts on failure. */
+int fx_memfd(char *path, size_t pathlen);
+void fx_memfd_set(int fd, const uint8_t *data, size_t size);
+/* Send stdout (what a command prints for people) to /dev/null. */
+void fx_quiet_stdout(void);
+
 #endif

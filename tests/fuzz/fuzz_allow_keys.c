@@ -15,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -24,15 +22,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static char path[64];
     static qr_allow registered;
     if (fd < 0) {
-        if ((fd = memfd_create("allow.keys", 0)) < 0)
-            abort();
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        fd = fx_memfd(path, sizeof path);
         if (qr_allow_add(&registered, fx_key("clerk")->curve_pk, "clerk") != QR_OK ||
             qr_allow_add(&registered, fx_key("uhl-board")->curve_pk, "uhl-board") != QR_OK)
             abort();
     }
-    if (ftruncate(fd, 0) != 0 || (size && pwrite(fd, data, size, 0) != (ssize_t)size))
-        abort();
+    fx_memfd_set(fd, data, size);
     qr_allow a = {0};
     char err[512];
     if (qr_allow_add(&a, fx_key("operator")->curve_pk, "operator") != QR_OK)

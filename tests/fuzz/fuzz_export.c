@@ -12,26 +12,19 @@
 
 #include "client.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int fd = -1;
     static char path[64];
     if (fd < 0) {
-        int null = open("/dev/null", O_WRONLY);
-        if ((fd = memfd_create("export", 0)) < 0 || null < 0 || dup2(null, 1) < 0)
-            abort();
-        close(null);
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        fd = fx_memfd(path, sizeof path);
+        fx_quiet_stdout();
     }
-    if (ftruncate(fd, 0) != 0 || (size && pwrite(fd, data, size, 0) != (ssize_t)size))
-        abort();
+    fx_memfd_set(fd, data, size);
     char threads[] = "--threads", one[] = "1";
     char *argv[] = {path, threads, one, NULL};
     qr_cli cli;

@@ -3,9 +3,12 @@
  */
 #include "fuzz.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 char *fx_cstr(const uint8_t *data, size_t size)
 {
@@ -42,4 +45,27 @@ uint8_t fx_byte(fx_reader *r)
         return 0;
     r->left--;
     return *r->p++;
+}
+
+int fx_memfd(char *path, size_t pathlen)
+{
+    int fd = memfd_create("fuzz-input", 0);
+    if (fd < 0)
+        abort();
+    snprintf(path, pathlen, "/proc/self/fd/%d", fd);
+    return fd;
+}
+
+void fx_memfd_set(int fd, const uint8_t *data, size_t size)
+{
+    if (ftruncate(fd, 0) != 0 || (size && pwrite(fd, data, size, 0) != (ssize_t)size))
+        abort();
+}
+
+void fx_quiet_stdout(void)
+{
+    int null = open("/dev/null", O_WRONLY);
+    if (null < 0 || dup2(null, 1) < 0)
+        abort();
+    close(null);
 }

@@ -17,12 +17,9 @@
 #include "minisign.h"
 #include "note.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 static int fds[3] = {-1, -1, -1};
 static char paths[3][64], log_vkey[QR_NOTE_VKEY_MAX], witness[QR_NOTE_VKEY_MAX],
@@ -30,15 +27,9 @@ static char paths[3][64], log_vkey[QR_NOTE_VKEY_MAX], witness[QR_NOTE_VKEY_MAX],
 
 static void start(void)
 {
-    int null = open("/dev/null", O_WRONLY);
-    if (null < 0 || dup2(null, 1) < 0)
-        abort();
-    close(null);
-    for (int i = 0; i < 3; i++) {
-        if ((fds[i] = memfd_create("minutes", 0)) < 0)
-            abort();
-        snprintf(paths[i], sizeof paths[i], "/proc/self/fd/%d", fds[i]);
-    }
+    fx_quiet_stdout();
+    for (int i = 0; i < 3; i++)
+        fds[i] = fx_memfd(paths[i], sizeof paths[i]);
     fx_log_vkey(fx_city(), log_vkey);
     if (qr_note_vkey_format("witness", QR_NOTE_COSIG, fx_key("witness")->sign_pk, witness,
                             sizeof witness) != QR_OK ||
@@ -56,8 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t n = 0;
         if (!fx_next(&in, &p, &n))
             n = 0;
-        if (ftruncate(fds[i], 0) != 0 || (n && pwrite(fds[i], p, n, 0) != (ssize_t)n))
-            abort();
+        fx_memfd_set(fds[i], p, n);
     }
     char o_bundle[] = "--bundle", o_sig[] = "--sig", o_log[] = "--log-key",
          o_clerk[] = "--clerk-key", o_wit[] = "--witness";
