@@ -4,6 +4,7 @@
 #include "fixture.h"
 
 #include "checkpoint.h"
+#include "fuzz.h"
 #include "merkle.h"
 #include "note.h"
 #include "util.h"
@@ -566,6 +567,89 @@ qr_rules *fx_rules(const fx_forum *f, size_t upto)
         qr_statement_destroy(&s);
     }
     return r;
+}
+
+/* ---- playing a fuzz input ----------------------------------------------------------------- */
+
+typedef struct {
+    uint64_t size;
+    size_t counts[10];
+    size_t votes, history;
+} shape;
+
+static shape shape_of(const qr_rules *r)
+{
+    shape s;
+    memset(&s, 0, sizeof s);
+    s.size = r->size;
+    size_t c[10] = {r->norgs,      r->nmembers,         r->ndelegations, r->nmeetings,
+                    r->nproposals, r->nactions,         r->ncorrections, r->napprovals,
+                    r->nreserved,  (size_t)r->chartered};
+    memcpy(s.counts, c, sizeof c);
+    for (size_t i = 0; i < r->nproposals; i++)
+        s.votes += r->proposals[i].nvotes + (size_t)r->proposals[i].closed;
+    for (size_t i = 0; i < r->nactions; i++)
+        s.history += r->actions[i].nhistory;
+    return s;
+}
+
+/* Judge one statement as the next entry; keep it if lawful. */
+static void play_one(fx_played *p, const uint8_t *bytes, size_t len, int verify,
+                     const uint8_t leaf[QR_HASH_LEN])
+{
+    qr_statement *s = NULL;
+    qr_refusal why;
+    uint64_t seq = p->r->size;
+    p->at[p->n] = fx_time(seq);
+    p->st[p->n++] = NULL;
+    int rc = verify ? qr_statement_open(bytes, len, &s, NULL, 0)
+                    : qr_statement_open_checked(bytes, len, 1, &s, NULL, 0);
+    if (rc != QR_OK) {
+        qr_rules_skip(p->r, leaf);
+        return;
+    }
+    shape before = shape_of(p->r);
+    rc = qr_rules_apply(p->r, s, seq, fx_time(seq), leaf, &why);
+    if (rc != QR_OK) {
+        shape after = shape_of(p->r);
+        if (why.code != rc || !why.message[0] || memcmp(&before, &after, sizeof before) != 0)
+            abort(); /* a refusal says why and changes nothing */
+        qr_rules_skip(p->r, leaf);
+        qr_statement_destroy(&s);
+    } else if (p->r->size != seq + 1) {
+        abort();
+    } else {
+        p->st[p->n - 1] = s;
+    }
+}
+
+int fx_play(fx_played *p, const uint8_t *data, size_t size)
+{
+    fx_reader in = {data, size};
+    uint8_t first = fx_byte(&in);
+    int base = first % 4, verify = first & 4;
+    const fx_forum *f = base == 2 ? fx_ics() : fx_city();
+    size_t upto = base == 0 ? 0 : base == 3 ? f->n : f->base;
+    const uint8_t *piece;
+    size_t len;
+    memset(p, 0, sizeof *p);
+    if ((p->r = qr_rules_new(f->id)) == NULL)
+        return QR_NOMEM;
+    for (size_t i = 0; i < upto; i++)
+        play_one(p, f->stmt[i].bytes, f->stmt[i].len, 0, f->leaf[i]);
+    for (int i = 0; i < FX_PLAY_MAX && fx_next(&in, &piece, &len); i++) {
+        uint8_t leaf[QR_HASH_LEN];
+        qr_merkle_leaf_hash(piece, len, leaf); /* stands in for the entry's leaf */
+        play_one(p, piece, len, verify, leaf);
+    }
+    return QR_OK;
+}
+
+void fx_played_free(fx_played *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        qr_statement_destroy(&p->st[i]);
+    qr_rules_destroy(&p->r);
 }
 
 static void origin(const fx_forum *f, char *out, size_t outlen)

@@ -51,6 +51,21 @@ const fx_forum *fx_city(void);
 const fx_forum *fx_ics(void);
 /* A fresh rulebook state with the first `upto` statements of f applied. */
 qr_rules *fx_rules(const fx_forum *f, size_t upto);
+/* A forum played from a fuzz input (fuzz_rules.c describes the format): a base the fixture
+ * built, then up to FX_PLAY_MAX statements judged as the next entries, signatures taken as
+ * good unless bit 2 of byte 0 asks to verify them.  Every entry's opened statement is kept
+ * if it was lawful, for the minutes.  A refusal must say why and leave the state as it was:
+ * fx_play aborts if not. */
+#define FX_PLAY_MAX 64
+typedef struct {
+    qr_rules *r;
+    size_t n;                               /* entries, base included */
+    qr_statement *st[FX_MAX + FX_PLAY_MAX]; /* the lawful ones; NULL for the others */
+    int64_t at[FX_MAX + FX_PLAY_MAX];       /* logged times */
+} fx_played;
+int fx_play(fx_played *p, const uint8_t *data, size_t size);
+void fx_played_free(fx_played *p);
+
 /* The signed checkpoint note of the first `size` entries of f, by the "log" key under origin
  * "quorum.localhost/forum/<id>" (malloc'd). */
 char *fx_checkpoint(const fx_forum *f, size_t size);

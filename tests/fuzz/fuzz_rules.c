@@ -21,34 +21,8 @@
 #include "fixture.h"
 #include "fuzz.h"
 
-#include "merkle.h"
-
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_STATEMENTS 64
-
-typedef struct {
-    uint64_t size;
-    size_t counts[10];
-    size_t votes, history;
-} shape;
-
-static shape shape_of(const qr_rules *r)
-{
-    shape s;
-    memset(&s, 0, sizeof s);
-    s.size = r->size;
-    size_t c[10] = {r->norgs,      r->nmembers,         r->ndelegations, r->nmeetings,
-                    r->nproposals, r->nactions,         r->ncorrections, r->napprovals,
-                    r->nreserved,  (size_t)r->chartered};
-    memcpy(s.counts, c, sizeof c);
-    for (size_t i = 0; i < r->nproposals; i++)
-        s.votes += r->proposals[i].nvotes + (size_t)r->proposals[i].closed;
-    for (size_t i = 0; i < r->nactions; i++)
-        s.history += r->actions[i].nhistory;
-    return s;
-}
 
 static void views(const qr_rules *r)
 {
@@ -73,40 +47,9 @@ static void views(const qr_rules *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fx_reader in = {data, size};
-    uint8_t first = fx_byte(&in);
-    int base = first % 4, verify = first & 4;
-    const fx_forum *f = base == 2 ? fx_ics() : fx_city();
-    qr_rules *r = fx_rules(f, base == 0 ? 0 : base == 3 ? f->n : f->base);
-    const uint8_t *piece;
-    size_t len;
-    if (!r)
-        return 0;
-    for (int i = 0; i < MAX_STATEMENTS && fx_next(&in, &piece, &len); i++) {
-        qr_statement *s = NULL;
-        qr_refusal why;
-        uint8_t leaf[QR_HASH_LEN];
-        uint64_t seq = r->size;
-        qr_merkle_leaf_hash(piece, len, leaf); /* stands in for the entry's leaf */
-        int rc = verify ? qr_statement_open(piece, len, &s, NULL, 0)
-                        : qr_statement_open_checked(piece, len, 1, &s, NULL, 0);
-        if (rc != QR_OK) {
-            qr_rules_skip(r, leaf);
-            continue;
-        }
-        shape before = shape_of(r);
-        rc = qr_rules_apply(r, s, seq, fx_time(seq), leaf, &why);
-        if (rc != QR_OK) {
-            shape after = shape_of(r);
-            if (why.code != rc || !why.message[0] || memcmp(&before, &after, sizeof before) != 0)
-                abort(); /* a refusal says why and changes nothing */
-            qr_rules_skip(r, leaf);
-        } else if (r->size != seq + 1) {
-            abort();
-        }
-        qr_statement_destroy(&s);
-    }
-    views(r);
-    qr_rules_destroy(&r);
+    fx_played p;
+    if (fx_play(&p, data, size) == QR_OK)
+        views(p.r);
+    fx_played_free(&p);
     return 0;
 }
