@@ -38,6 +38,11 @@ typedef struct {
 
 /* Parse global options out of argv (leaving the command's own arguments in cli->argv). */
 int qr_cli_init(qr_cli *cli, int argc, char **argv);
+/* Apply a configuration file's text (lines of "name = value", '#' comments; at most
+ * QR_CLI_CONFIG_MAX bytes when read from a file) over cli's settings; `where` names the file
+ * in messages, printed on stderr.  QR_OK, or QR_BAD_CONFIG / QR_USAGE. */
+#define QR_CLI_CONFIG_MAX (1024 * 1024)
+int qr_cli_config_text(qr_cli *cli, const char *where, const char *text, size_t len);
 
 /* A connected client; prints why on failure and returns the exit status to use. */
 int qr_cli_connect(qr_cli *cli, qr_client **out, qr_key **key);

@@ -81,43 +81,78 @@ int qr_cli_parse_u64(const char *s, uint64_t *out)
     return QR_OK;
 }
 
-static int load_config(qr_cli *cli, const char *path)
+/* One "name = value" line (no newline) of the configuration file. */
+static int config_line(qr_cli *cli, const char *where, int lineno, const char *line)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "quorum: cannot open configuration %s: %s\n", path, strerror(errno));
+    char name[64];
+    int at = -1;
+    const char *s = line + strspn(line, " \t");
+    if (*s == '#' || !*s)
+        return QR_OK;
+    if (sscanf(s, "%63[a-z_] = %n", name, &at) < 1 || at < 0 || !s[at]) {
+        fprintf(stderr, "quorum: %s:%d: expected 'name = value'\n", where, lineno);
         return QR_BAD_CONFIG;
     }
-    char line[2048], name[64], value[1024];
-    int lineno = 0, rc = QR_OK;
-    while (rc == QR_OK && fgets(line, sizeof line, f)) {
-        lineno++;
-        char *s = line;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (*s == '#' || *s == '\n' || !*s)
-            continue;
-        if (sscanf(s, "%63[a-z_] = %1023[^\n]", name, value) != 2) {
-            fprintf(stderr, "quorum: %s:%d: expected 'name = value'\n", path, lineno);
-            rc = QR_BAD_CONFIG;
-        } else if (!strcmp(name, "endpoint"))
-            rc = copy(cli->endpoint, sizeof cli->endpoint, value) ? QR_USAGE : QR_OK;
-        else if (!strcmp(name, "events"))
-            rc = copy(cli->events, sizeof cli->events, value) ? QR_USAGE : QR_OK;
-        else if (!strcmp(name, "server_key"))
-            rc = copy(cli->server_key, sizeof cli->server_key, value) ? QR_USAGE : QR_OK;
-        else if (!strcmp(name, "key"))
-            rc = copy(cli->key, sizeof cli->key, value) ? QR_USAGE : QR_OK;
-        else if (!strcmp(name, "plaintext"))
-            cli->plaintext = !strcmp(value, "on") || !strcmp(value, "true");
-        else if (!strcmp(name, "timeout"))
-            cli->timeout_ms = 1000 * atoi(value);
-        else {
-            fprintf(stderr, "quorum: %s:%d: unknown setting '%s'\n", path, lineno, name);
-            rc = QR_BAD_CONFIG;
-        }
+    const char *value = s + at;
+    if (!strcmp(name, "endpoint"))
+        return copy(cli->endpoint, sizeof cli->endpoint, value) ? QR_USAGE : QR_OK;
+    if (!strcmp(name, "events"))
+        return copy(cli->events, sizeof cli->events, value) ? QR_USAGE : QR_OK;
+    if (!strcmp(name, "server_key"))
+        return copy(cli->server_key, sizeof cli->server_key, value) ? QR_USAGE : QR_OK;
+    if (!strcmp(name, "key"))
+        return copy(cli->key, sizeof cli->key, value) ? QR_USAGE : QR_OK;
+    if (!strcmp(name, "plaintext")) {
+        cli->plaintext = !strcmp(value, "on") || !strcmp(value, "true");
+        return QR_OK;
     }
-    fclose(f);
+    if (!strcmp(name, "timeout")) {
+        uint64_t t;
+        if (qr_cli_parse_u64(value, &t) != QR_OK || t == 0 || t > 86400) {
+            fprintf(stderr, "quorum: %s:%d: timeout takes seconds, 1 to 86400\n", where, lineno);
+            return QR_BAD_CONFIG;
+        }
+        cli->timeout_ms = (int)t * 1000;
+        return QR_OK;
+    }
+    fprintf(stderr, "quorum: %s:%d: unknown setting '%s'\n", where, lineno, name);
+    return QR_BAD_CONFIG;
+}
+
+int qr_cli_config_text(qr_cli *cli, const char *where, const char *text, size_t len)
+{
+    char line[2048];
+    int lineno = 0, rc = QR_OK;
+    for (size_t pos = 0; rc == QR_OK && pos < len;) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+        lineno++;
+        if (n > sizeof line - 2) { /* as long as fgets into line allowed, newline included */
+            fprintf(stderr, "quorum: %s:%d: line too long\n", where, lineno);
+            return QR_BAD_CONFIG;
+        }
+        memcpy(line, text + pos, n);
+        line[n] = 0;
+        pos += n + (nl ? 1 : 0);
+        rc = config_line(cli, where, lineno, line);
+    }
+    return rc;
+}
+
+static int load_config(qr_cli *cli, const char *path)
+{
+    uint8_t *text = NULL;
+    size_t len = 0;
+    int rc = qr_read_stream(path, QR_CLI_CONFIG_MAX, &text, &len);
+    if (rc != QR_OK) {
+        fprintf(stderr, "quorum: cannot open configuration %s: %s\n", path,
+                rc == QR_TOO_LARGE ? "larger than 1 MiB"
+                : rc == QR_NOMEM   ? "out of memory"
+                                   : strerror(errno));
+        return QR_BAD_CONFIG;
+    }
+    rc = qr_cli_config_text(cli, path, (const char *)text, len);
+    free(text);
     return rc;
 }
 

@@ -191,22 +191,22 @@ static char *trim(char *s)
     return s;
 }
 
-int qr_config_load_file(qr_config *c, const char *path, char *err, size_t errlen)
+int qr_config_load_text(qr_config *c, const char *name, const char *text, size_t len, char *err,
+                        size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        qr_errf(err, errlen, "cannot open configuration file %s: %s", path, strerror(errno));
-        return QR_BAD_CONFIG;
-    }
     char line[2048], inner[512];
     int lineno = 0, rc = QR_OK;
-    while (rc == QR_OK && fgets(line, sizeof line, f)) {
+    for (size_t pos = 0; rc == QR_OK && pos < len;) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
         lineno++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            qr_errf(err, errlen, "%s:%d: line too long", path, lineno);
-            rc = QR_BAD_CONFIG;
-            break;
+        if (n > sizeof line - 2) { /* as long as fgets into line allowed, newline included */
+            qr_errf(err, errlen, "%s:%d: line too long", name, lineno);
+            return QR_BAD_CONFIG;
         }
+        memcpy(line, text + pos, n);
+        line[n] = 0;
+        pos += n + (nl ? 1 : 0);
         char *hash = strchr(line, '#');
         if (hash)
             *hash = 0;
@@ -215,15 +215,33 @@ int qr_config_load_file(qr_config *c, const char *path, char *err, size_t errlen
             continue;
         char *eq = strchr(s, '=');
         if (!eq) {
-            qr_errf(err, errlen, "%s:%d: expected 'name = value'", path, lineno);
-            rc = QR_BAD_CONFIG;
-            break;
+            qr_errf(err, errlen, "%s:%d: expected 'name = value'", name, lineno);
+            return QR_BAD_CONFIG;
         }
         *eq = 0;
         if ((rc = qr_config_set(c, trim(s), trim(eq + 1), inner, sizeof inner)) != QR_OK)
-            qr_errf(err, errlen, "%s:%d: %s", path, lineno, inner);
+            qr_errf(err, errlen, "%s:%d: %s", name, lineno, inner);
     }
-    fclose(f);
+    return rc;
+}
+
+int qr_config_load_file(qr_config *c, const char *path, char *err, size_t errlen)
+{
+    uint8_t *text = NULL;
+    size_t len = 0;
+    int rc = qr_read_stream(path, QR_CONFIG_MAX_FILE, &text, &len);
+    if (rc == QR_TOO_LARGE) {
+        qr_errf(err, errlen, "configuration file %s is larger than %d bytes", path,
+                QR_CONFIG_MAX_FILE);
+        return QR_BAD_CONFIG;
+    }
+    if (rc != QR_OK) {
+        qr_errf(err, errlen, "cannot open configuration file %s: %s", path,
+                rc == QR_NOMEM ? "out of memory" : strerror(errno));
+        return QR_BAD_CONFIG;
+    }
+    rc = qr_config_load_text(c, path, (const char *)text, len, err, errlen);
+    free(text);
     return rc;
 }
 

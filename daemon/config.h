@@ -37,8 +37,14 @@ typedef struct {
 } qr_config;
 
 void qr_config_defaults(qr_config *c);
-/* Read a file of "name = value" lines into c.  err names the line and option on failure. */
+/* Read a file of "name = value" lines into c (at most QR_CONFIG_MAX_FILE bytes; lines of at
+ * most 2046 characters).  err names the file, line and option on failure. */
+#define QR_CONFIG_MAX_FILE (1024 * 1024)
 int qr_config_load_file(qr_config *c, const char *path, char *err, size_t errlen);
+/* The same for the file's text already in memory (not necessarily NUL-terminated); `name`
+ * stands for the file in messages. */
+int qr_config_load_text(qr_config *c, const char *name, const char *text, size_t len, char *err,
+                        size_t errlen);
 /* Set one option by name from text. */
 int qr_config_set(qr_config *c, const char *name, const char *value, char *err, size_t errlen);
 /* Cross-option checks (plaintext only on loopback, endpoints, origin, path syntax). */

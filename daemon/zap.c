@@ -64,14 +64,19 @@ static const qr_allowed *find_name(const qr_allow *a, const char *name)
 void qr_allow_unique_name(const qr_allow *a, const qr_allow *b, const uint8_t key[32],
                           const char *name, char *out, size_t outlen)
 {
-    const qr_allowed *x = find_name(a, name), *y = b ? find_name(b, name) : NULL;
-    if ((!x || memcmp(x->key, key, 32) == 0) && (!y || memcmp(y->key, key, 32) == 0)) {
-        snprintf(out, outlen, "%s", name);
-        return;
-    }
-    char hex[17];
+    char hex[17], tail[32];
     qr_hex(key, 8, hex);
-    snprintf(out, outlen, "%.*s~%.8s", (int)(outlen > 10 ? outlen - 10 : 0), name, hex);
+    snprintf(out, outlen, "%s", name);
+    /* "~hex" may itself be taken (a line can name itself so): then "~hex~2", "~hex~3" ... */
+    for (unsigned n = 1;; n++) {
+        const qr_allowed *x = find_name(a, out), *y = b ? find_name(b, out) : NULL;
+        if ((!x || memcmp(x->key, key, 32) == 0) && (!y || memcmp(y->key, key, 32) == 0))
+            return;
+        int t = n == 1 ? snprintf(tail, sizeof tail, "~%.8s", hex)
+                       : snprintf(tail, sizeof tail, "~%.8s~%u", hex, n);
+        snprintf(out, outlen, "%.*s%s", (int)(outlen > (size_t)t ? outlen - 1 - (size_t)t : 0),
+                 name, tail);
+    }
 }
 
 void qr_allow_free(qr_allow *a)

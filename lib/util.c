@@ -65,6 +65,37 @@ out:
     return rc;
 }
 
+int qr_read_stream(const char *path, size_t max, uint8_t **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? QR_NOT_FOUND : QR_IO;
+    size_t got = 0;
+    uint8_t *buf = malloc(max + 2);
+    int rc = buf ? QR_OK : QR_NOMEM;
+    while (rc == QR_OK && got <= max) {
+        size_t n = fread(buf + got, 1, max + 1 - got, f);
+        got += n;
+        if (n == 0) { /* end of file, or an error */
+            rc = ferror(f) ? QR_IO : QR_OK;
+            break;
+        }
+    }
+    int saved = errno;
+    fclose(f);
+    errno = saved;
+    if (rc == QR_OK && got > max)
+        rc = QR_TOO_LARGE;
+    if (rc != QR_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[got] = 0;
+    *out = buf;
+    *len = got;
+    return QR_OK;
+}
+
 int qr_write_file(const char *path, const void *data, size_t len, mode_t mode)
 {
     char tmp[4096];

@@ -17,6 +17,9 @@ void qr_errf(char *err, size_t errlen, const char *fmt, ...) QR_PRINTF(3, 4);
 /* Whole file into a malloc'd buffer (NUL-terminated for convenience); QR_TOO_LARGE past max. */
 int qr_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
 /* Write via a temporary file, fsync and rename; the file gets `mode`. */
+/* The same read through stdio, so a pipe or /dev/stdin works too (for configuration files);
+ * errno says why on QR_NOT_FOUND or QR_IO. */
+int qr_read_stream(const char *path, size_t max, uint8_t **out, size_t *len);
 int qr_write_file(const char *path, const void *data, size_t len, mode_t mode);
 int qr_mkdir_p(const char *path, mode_t mode);
 

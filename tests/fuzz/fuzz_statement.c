@@ -1,0 +1,63 @@
+/*
+ * fuzz_statement.c: a SignedStatement or a LogEntry from outside, opened as the daemon and the
+ * clients open them: qr_statement_open (size, decode, field lengths, unknown fields, the
+ * signature over the domain string, the inner Statement, its forum id and kind), the same with
+ * the signature taken as good (qr_statement_open_checked) so the checks after it are reached,
+ * the statement judged by an empty forum's rulebook; and the bytes as a LogEntry
+ * (qr_entry_decode) replayed into an empty forum (qr_replay_entry_checked, with the signature
+ * checked and, as quorumd's start-up does, taken as good).
+ */
+#include "fixture.h"
+#include "fuzz.h"
+
+#include "merkle.h"
+#include "replay.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void judge(const qr_statement *s, const uint8_t *data, size_t size)
+{
+    qr_rules *r = qr_rules_new(s->st->forum);
+    qr_refusal why;
+    uint8_t leaf[QR_HASH_LEN];
+    if (!r)
+        return;
+    qr_merkle_leaf_hash(data, size, leaf);
+    if (strcmp(qr_statement_kind(s->st), "unknown") == 0)
+        abort(); /* open refuses kinds it does not know */
+    if (qr_rules_apply(r, s, 0, s->st->signed_at, leaf, &why) != QR_OK && why.code == QR_OK)
+        abort(); /* a refusal always says why */
+    qr_rules_destroy(&r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    qr_statement *s = NULL;
+    char err[256];
+    qr_refusal why;
+    if (qr_statement_open(data, size, &s, err, sizeof err) == QR_OK) {
+        judge(s, data, size);
+        qr_statement_destroy(&s);
+    }
+    if (qr_statement_open_checked(data, size, 1, &s, err, sizeof err) == QR_OK) {
+        judge(s, data, size);
+        qr_statement_destroy(&s);
+    }
+    Quorum__LogEntry *e = NULL;
+    if (qr_entry_decode(data, size, &e) == QR_OK)
+        quorum__log_entry__free_unpacked(e, NULL);
+    for (int checked = 0; checked < 2; checked++) {
+        qr_rules *r = qr_rules_new("city");
+        if (!r)
+            break;
+        int rc = checked ? qr_replay_entry_checked(r, data, size, 1, &s, &why)
+                         : qr_replay_entry(r, data, size, &s, &why);
+        if (rc == QR_OK)
+            qr_statement_destroy(&s);
+        if (r->size != 1)
+            abort(); /* accepted or stepped over, the entry is counted */
+        qr_rules_destroy(&r);
+    }
+    return 0;
+}
