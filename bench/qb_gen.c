@@ -151,11 +151,7 @@ static void seal_closed(gen_forum *f, const char *proposal, Quorum__Statement *s
         qb_die("cannot compute the outcomes of %s in forum %s", proposal, f->id);
     Quorum__OrgOutcome oo[NORG], *op[NORG];
     for (size_t i = 0; i < no; i++) {
-        quorum__org_outcome__init(&oo[i]);
-        oo[i].organisation = (char *)o[i].org;
-        oo[i].outcome = o[i].outcome;
-        oo[i].why = o[i].why;
-        oo[i].needs_ratification = o[i].needs_ratification;
+        qr_rules_outcome_message(&o[i], &oo[i]);
         op[i] = &oo[i];
     }
     Quorum__ProposalClosed k = QUORUM__PROPOSAL_CLOSED__INIT;

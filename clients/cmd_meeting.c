@@ -458,11 +458,7 @@ int cmd_close(qr_cli *cli)
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        quorum__org_outcome__init(&oo[i]);
-        oo[i].organisation = (char *)o[i].org;
-        oo[i].outcome = o[i].outcome;
-        oo[i].why = o[i].why;
-        oo[i].needs_ratification = o[i].needs_ratification != 0;
+        qr_rules_outcome_message(&o[i], &oo[i]);
         oop[i] = &oo[i];
     }
     Quorum__ProposalClosed pc = QUORUM__PROPOSAL_CLOSED__INIT;

@@ -206,6 +206,8 @@ const qr_action *qr_rules_action(const qr_rules *r, const char *id);
  * are r's and last until r next changes. */
 int qr_rules_outcomes(const qr_rules *r, const char *proposal, qr_outcome **out, size_t *n,
                       Quorum__ForumResult *result);
+/* The outcome as a ProposalClosed statement records it (m borrows o's organisation id). */
+void qr_rules_outcome_message(const qr_outcome *o, Quorum__OrgOutcome *m);
 /* Is the organisation quorate at the meeting (by the charter's rule; default one voting
  * member of its own present)? */
 int qr_rules_quorate(const qr_rules *r, const qr_meeting *m, const char *org);

@@ -509,6 +509,15 @@ static Quorum__ForumResult forum_result(const qr_rules *r, const qr_proposal *p)
     return carried ? QUORUM__FORUM_RESULT__CARRIED : QUORUM__FORUM_RESULT__NOT_CARRIED;
 }
 
+void qr_rules_outcome_message(const qr_outcome *o, Quorum__OrgOutcome *m)
+{
+    quorum__org_outcome__init(m);
+    m->organisation = (char *)o->org;
+    m->outcome = o->outcome;
+    m->why = o->why;
+    m->needs_ratification = o->needs_ratification != 0;
+}
+
 int qr_rules_outcomes(const qr_rules *r, const char *proposal, qr_outcome **out, size_t *n,
                       Quorum__ForumResult *result)
 {

@@ -503,14 +503,9 @@ static int close_proposal(forum *f, const qr_key *clerk, const char *proposal, c
                           const qr_outcome *o, size_t n, Quorum__ForumResult result)
 {
     Quorum__OrgOutcome oo[16], *op[16];
-    Quorum__OrgOutcome init = QUORUM__ORG_OUTCOME__INIT;
     Quorum__ProposalClosed m = QUORUM__PROPOSAL_CLOSED__INIT;
     for (size_t i = 0; i < n && i < 16; i++) {
-        oo[i] = init;
-        oo[i].organisation = (char *)o[i].org;
-        oo[i].outcome = o[i].outcome;
-        oo[i].why = o[i].why;
-        oo[i].needs_ratification = o[i].needs_ratification;
+        qr_rules_outcome_message(&o[i], &oo[i]);
         op[i] = &oo[i];
     }
     m.proposal = (char *)proposal;

@@ -348,11 +348,7 @@ static void close_proposal(builder *b, const char *proposal)
         die("cannot compute outcomes", proposal);
     Quorum__OrgOutcome oo[8], *oop[8];
     for (size_t i = 0; i < n; i++) {
-        quorum__org_outcome__init(&oo[i]);
-        oo[i].organisation = (char *)o[i].org; /* an array or, later, a pointer: both work */
-        oo[i].outcome = o[i].outcome;
-        oo[i].why = o[i].why;
-        oo[i].needs_ratification = o[i].needs_ratification;
+        qr_rules_outcome_message(&o[i], &oo[i]);
         oop[i] = &oo[i];
     }
     Quorum__ProposalClosed m = QUORUM__PROPOSAL_CLOSED__INIT;
