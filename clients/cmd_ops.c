@@ -71,6 +71,10 @@ static void status_json(const Quorum__StatusReport *st)
     qr_json_u64(&j, "subscribers_accepted", st->subscribers_accepted);
     qr_json_u64(&j, "clients_accepted", st->clients_accepted);
     qr_json_u64(&j, "allowed_keys", st->allowed_keys);
+    qr_json_u64(&j, "rulebooks_held", st->rulebooks_held);
+    qr_json_u64(&j, "rulebook_entries", st->rulebook_entries);
+    qr_json_u64(&j, "rulebook_loads", st->rulebook_loads);
+    qr_json_u64(&j, "rulebook_evictions", st->rulebook_evictions);
     qr_json_str(&j, "backup", st->backup);
     qr_json_array(&j, "forum_status");
     for (size_t i = 0; i < st->n_forum_status; i++) {
@@ -112,6 +116,11 @@ static void status_text(const Quorum__StatusReport *st)
     printf("connections: %u subscriber%s, %u client%s; %u keys may connect\n", st->subscribers,
            st->subscribers == 1 ? "" : "s", st->clients, st->clients == 1 ? "" : "s",
            st->allowed_keys);
+    printf("rulebooks:   %llu forum state%s in memory (%llu entries); %llu built from the "
+           "database and %llu let go since start\n",
+           (unsigned long long)st->rulebooks_held, st->rulebooks_held == 1 ? "" : "s",
+           (unsigned long long)st->rulebook_entries, (unsigned long long)st->rulebook_loads,
+           (unsigned long long)st->rulebook_evictions);
     if (*st->backup)
         printf("backup:      %s\n", st->backup);
     if (st->n_forum_status)

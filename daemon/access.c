@@ -53,6 +53,20 @@ int qr_access_grant(qr_server *s, const uint8_t key[32], const char *forum, cons
     return rc == QR_OK ? index_names(s, key, r) : rc;
 }
 
+int qr_access_member(qr_server *s, const char *forum, const char *org)
+{
+    qr_strmap *m = qr_strmap_get(&s->access.members, forum);
+    if (!m) {
+        if ((m = calloc(1, sizeof *m)) == NULL)
+            return QR_NOMEM;
+        if (qr_strmap_put(&s->access.members, forum, m) != QR_OK) {
+            free(m);
+            return QR_NOMEM;
+        }
+    }
+    return qr_strmap_get(m, org) ? QR_OK : qr_strmap_put(m, org, &marker);
+}
+
 void qr_access_reindex(qr_server *s)
 {
     qr_strmap_free(&s->access.by_name);
@@ -82,9 +96,9 @@ int qr_access_forum(const qr_server *s, const char *who, const char *forum)
         return 0;
     if (qr_strmap_get(&r->forums, forum))
         return 1;
-    const qr_rules *rules = qr_strmap_get(&s->rules, forum);
-    for (size_t i = 0; rules && r->orgs.n && i < rules->norgs; i++)
-        if (qr_strmap_get(&r->orgs, rules->orgs[i].id))
+    const qr_strmap *members = qr_strmap_get(&s->access.members, forum);
+    for (size_t i = 0; members && i < r->orgs.cap; i++)
+        if (r->orgs.keys[i] && qr_strmap_get(members, r->orgs.keys[i]))
             return 1;
     return 0;
 }
@@ -108,6 +122,13 @@ void qr_access_free(qr_access *a)
         }
     qr_strmap_free(&a->by_key);
     qr_strmap_free(&a->by_name);
+    for (size_t i = 0; i < a->members.cap; i++)
+        if (a->members.keys[i]) {
+            qr_strmap *m = a->members.values[i];
+            qr_strmap_free(m);
+            free(m);
+        }
+    qr_strmap_free(&a->members);
 }
 
 /* With ZMQ_XPUB_MANUAL nothing reaches a subscriber until we subscribe its pipe (the one

@@ -39,10 +39,13 @@ typedef struct {
 typedef struct {
     qr_strmap by_key;  /* hex CURVE key -> qr_reader (owned) */
     qr_strmap by_name; /* ZAP User-Id -> qr_reader (borrowed from by_key) */
+    qr_strmap members; /* forum id -> qr_strmap (owned) of the organisations that joined it */
 } qr_access;
 
 /* Let `key` read `forum` (if not NULL) and act for `org` (if not NULL or ""). */
 int qr_access_grant(qr_server *s, const uint8_t key[32], const char *forum, const char *org);
+/* Record that `org` has joined `forum` (OrganisationJoined): the keys acting for it read it. */
+int qr_access_member(qr_server *s, const char *forum, const char *org);
 /* Rebuild the name index after the allow-list changed (SIGHUP). */
 void qr_access_reindex(qr_server *s);
 /* 1 if the connection named `who` may read the forum; 0 if not. */

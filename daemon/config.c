@@ -69,6 +69,10 @@ static const option options[] = {
      "most statements committed in one transaction (group commit)", 0},
     {"hwm", OPT_LONG, N(hwm), 1, 10000000, "100000", "high-water mark of each socket, in messages",
      0},
+    {"rulebook_entries", OPT_LONG, N(rulebook_entries), 0, 1000000000, "100000",
+     "forums' rulebook states kept in memory, in entries (about 300 bytes each); beyond it the "
+     "least recently used are re-read from the database when next needed",
+     0},
     {"log_level", OPT_LEVEL, N(log_level), 0, 0, "info",
      "error, warn, info or debug; re-read on SIGHUP", OPT_RELOAD},
 };

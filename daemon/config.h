@@ -33,6 +33,7 @@ typedef struct {
     long max_message_size;
     long batch_max;
     long hwm;
+    long rulebook_entries;
     int log_level;
 } qr_config;
 

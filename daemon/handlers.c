@@ -139,9 +139,7 @@ static void batch_fail(qr_server *s, const char *what)
     s->unwritten += s->nbatch;
     qr_store_rollback(s->store);
     for (size_t i = 0; i < s->nbatch; i++)
-        if (i == 0 || strcmp(s->batch[i].forum, s->batch[i - 1].forum) != 0)
-            if (qr_server_load_rules(s, s->batch[i].forum) != QR_OK)
-                qr_error("cannot rebuild the state of forum %s", s->batch[i].forum);
+        qr_rulebooks_drop(s, s->batch[i].forum); /* rebuilt from what is committed */
     for (size_t i = 0; i < s->nbatch; i++) {
         qr_pending *p = &s->batch[i];
         char signer[17];
@@ -193,11 +191,19 @@ static void handle_submit(qr_server *s, zmq_msg_t *peer, uint64_t id, const char
     int64_t now = qr_now();
     if (rc == QR_OK) {
         const qr_store_forum *f = qr_store_forum_find(s->store, st->st->forum);
-        rules = f ? qr_strmap_get(&s->rules, f->forum) : (fresh = qr_rules_new(st->st->forum));
+        if (f && (rc = qr_rulebooks_get(s, f->forum, &rules)) != QR_OK) {
+            snprintf(why.message, sizeof why.message,
+                     "quorumd cannot read forum %s's entries to judge this statement (%s); "
+                     "nothing was recorded",
+                     f->forum, qr_code_name(rc));
+            rc = rc == QR_NOMEM ? rc : QR_UNAVAILABLE;
+        }
+        else if (!f && (rules = fresh = qr_rules_new(st->st->forum)) == NULL)
+            rc = QR_NOMEM;
         seq = f ? f->size : 0;
-        rc = rules ? qr_entry_encode(seq, now, sub->signed_statement.data,
-                                     sub->signed_statement.len, &entry, &entry_len)
-                   : QR_NOMEM;
+        if (rc == QR_OK)
+            rc = qr_entry_encode(seq, now, sub->signed_statement.data, sub->signed_statement.len,
+                                 &entry, &entry_len);
     }
     if (rc == QR_OK) {
         uint8_t leaf[QR_HASH_LEN];
@@ -227,7 +233,7 @@ static void handle_submit(qr_server *s, zmq_msg_t *peer, uint64_t id, const char
     if (fresh) { /* the map owns the new forum's state from here */
         rc = qr_store_forum_create(s->store, p->forum, st->st->forum_chartered->charter->name, now);
         if (rc == QR_OK)
-            rc = qr_strmap_put(&s->rules, p->forum, fresh);
+            rc = qr_rulebooks_put(s, fresh);
         if (rc != QR_OK)
             qr_rules_destroy(&fresh);
     }
@@ -331,7 +337,7 @@ int qr_batch_commit(qr_server *s)
             r.submitted = &sub;
             reply_ok(s, &p->peer, &r);
             publish(s, p, cp);
-            qr_zap_register_statement(s, p->stmt->st);
+            qr_server_index_statement(s, p->stmt->st);
             char signer[17];
             signer_hex(p->stmt, signer);
             qr_info("accepted %s in forum %s as entry %llu from %s (signer %s)",

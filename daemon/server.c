@@ -80,44 +80,25 @@ static int take_lock(qr_server *s)
     return QR_OK;
 }
 
-typedef struct {
-    qr_server *s;
-    qr_rules *rules;
-} load_ctx;
-
-static int load_entry(void *ctx, uint64_t seq, const uint8_t *entry, size_t len)
+int qr_server_indexes(int kind)
 {
-    load_ctx *l = ctx;
-    qr_statement *st = NULL;
-    qr_refusal why;
-    /* The signature is not checked again: this entry's bytes were matched to a checkpoint
-     * this daemon signed (at start-up, or committed since), and it verified the signature
-     * when the statement arrived. */
-    if (qr_replay_entry_checked(l->rules, entry, len, 1, &st, &why) != QR_OK) {
-        qr_warn("forum %s entry %llu breaks a rule: %s: %s", l->rules->forum,
-                (unsigned long long)seq, qr_code_name(why.code), why.message);
-        return QR_OK;
+    switch (kind) {
+    case QUORUM__STATEMENT__KIND_FORUM_CHARTERED:
+    case QUORUM__STATEMENT__KIND_CHARTER_AMENDED:
+    case QUORUM__STATEMENT__KIND_ORGANISATION_JOINED:
+    case QUORUM__STATEMENT__KIND_MEMBER_APPOINTED:
+    case QUORUM__STATEMENT__KIND_ACTION_ASSIGNED:
+    case QUORUM__STATEMENT__KIND_ACTION_UPDATED: return 1;
+    default: return 0;
     }
-    qr_zap_register_statement(l->s, st->st);
-    qr_statement_destroy(&st);
-    return QR_OK;
 }
 
-int qr_server_load_rules(qr_server *s, const char *forum)
+void qr_server_index_statement(qr_server *s, const Quorum__Statement *st)
 {
-    qr_rules *old = qr_strmap_del(&s->rules, forum);
-    qr_rules_destroy(&old);
-    if (!qr_store_forum_find(s->store, forum))
-        return QR_OK; /* created by a batch that was rolled back */
-    load_ctx l = {s, qr_rules_new(forum)};
-    if (!l.rules)
-        return QR_NOMEM;
-    int rc = qr_store_read(s->store, forum, 0, UINT64_MAX / 2, load_entry, &l);
-    if (rc == QR_OK)
-        rc = qr_strmap_put(&s->rules, forum, l.rules);
-    if (rc != QR_OK)
-        qr_rules_destroy(&l.rules);
-    return rc;
+    if (!qr_server_indexes((int)st->kind_case))
+        return;
+    qr_zap_register_statement(s, st);
+    qr_feed_track(s, st);
 }
 
 /* The operator's key and allow_keys come first: the keys the logs register are then named
@@ -385,6 +366,7 @@ int qr_server_run(qr_server *s)
         for (size_t i = 0; i < n; i++)
             serve_one(s, &s->inbox[i]);
         qr_batch_commit(s);
+        qr_rulebooks_trim(s);
         qr_backup_tick(s);
         if (qr_now() >= next_heartbeat) {
             qr_witness_heartbeat(s);
@@ -425,12 +407,8 @@ void qr_server_fini(qr_server *s)
     qr_allow_free(&s->registered);
     qr_access_free(&s->access);
     qr_strmap_free(&s->overdue);
-    for (size_t i = 0; i < s->rules.cap; i++)
-        if (s->rules.keys[i]) {
-            qr_rules *r = s->rules.values[i];
-            qr_rules_destroy(&r);
-        }
-    qr_strmap_free(&s->rules);
+    qr_feed_free(s);
+    qr_rulebooks_free(s);
     if (s->lock_fd >= 0)
         close(s->lock_fd);
 }

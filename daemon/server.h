@@ -72,6 +72,14 @@ typedef struct {
     int signature; /* a submit's signature: 1 good, 0 bad, -1 not checked (verify.c) */
 } qr_inbound;
 
+/* rulebooks.c: the forums' rulebook states in memory (forum id -> state and last use). */
+typedef struct {
+    qr_strmap loaded;
+    uint64_t tick;     /* one more at every use */
+    uint64_t trimmed;  /* tick at the last trim */
+    uint64_t entries;  /* entries' worth of state held, as of the last trim */
+    uint64_t loads, evictions;
+} qr_rulebooks;
 typedef struct qr_backup qr_backup; /* backup.c */
 typedef struct qr_server qr_server;
 /* Re-read the configuration from where it came from (main.c), for SIGHUP. */
@@ -88,7 +96,8 @@ struct qr_server {
     qr_allow registered;      /* transport keys registered by the logs (kept across SIGHUP) */
     qr_access access;         /* who may read which forum and whose feed (access.c) */
     qr_strmap overdue;        /* "forum/action" already announced overdue since start */
-    qr_strmap rules;          /* forum id -> qr_rules: each forum's state under the rulebook */
+    qr_rulebooks books;       /* forums' states under the rulebook, while used (rulebooks.c) */
+    qr_strmap actions;        /* "forum/action" -> every forum's actions, for the feed */
     qr_pending *batch;
     size_t nbatch;
     qr_inbound *inbox;        /* batch_max requests taken off the socket at once */
@@ -107,9 +116,14 @@ struct qr_server {
 };
 
 int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop);
-/* Check every forum's tree head against its last signed checkpoint, building each forum's
- * rulebook state from the same reading of its entries. */
+/* Check every forum's tree head against its last signed checkpoint, indexing the statements
+ * that qr_server_indexes() names from the same reading of its entries (startup.c). */
 int qr_server_check_heads(qr_server *s);
+/* 1 if a statement of this kind (QUORUM__STATEMENT__KIND_*) changes what the daemon keeps of
+ * every forum beyond its rulebook state: transport keys, who may read what, actions. */
+int qr_server_indexes(int kind);
+/* Keep that of a committed statement (at start-up, and after each commit). */
+void qr_server_index_statement(qr_server *s, const Quorum__Statement *st);
 /* The database cannot be trusted (`what` is wrong with it): log the refusal to start and how
  * to restore the record (startup.c). */
 void qr_server_refuse_damaged(const qr_server *s, const char *what);
@@ -124,9 +138,23 @@ int qr_server_bind(qr_server *s);
 int qr_server_run(qr_server *s);
 void qr_server_fini(qr_server *s);
 
-/* (Re)build a forum's rulebook state from its committed entries, registering the keys they
- * name.  An entry the rulebook refuses is logged and skipped (quorum verify reports it). */
-int qr_server_load_rules(qr_server *s, const char *forum);
+/* rulebooks.c.  The forum's state, built from its committed entries if it is not in memory
+ * (an entry the rulebook refuses is logged and stepped over; quorum verify reports it): QR_OK,
+ * QR_UNKNOWN_FORUM, QR_NOMEM, or QR_IO / QR_TAMPERED (logged) if the entries cannot be read
+ * or do not match the tree head.  Valid until the next qr_rulebooks_trim or _drop. */
+int qr_rulebooks_get(qr_server *s, const char *forum, qr_rules **out);
+/* The state if it is in memory, else NULL: nothing is loaded. */
+qr_rules *qr_rulebooks_held(const qr_server *s, const char *forum);
+/* A new forum's state; the rulebooks own it from here on success. */
+int qr_rulebooks_put(qr_server *s, qr_rules *r);
+/* Let the forum's state go (its batch was rolled back): it is rebuilt when next needed. */
+void qr_rulebooks_drop(qr_server *s, const char *forum);
+/* Between batches: let the least recently used states go while more than
+ * cfg.rulebook_entries entries' worth are held, keeping the one used last. */
+void qr_rulebooks_trim(qr_server *s);
+/* The entries of the states in memory now. */
+uint64_t qr_rulebooks_entries(const qr_server *s);
+void qr_rulebooks_free(qr_server *s);
 
 /* zap.c */
 int qr_zap_bind(qr_server *s);
@@ -153,6 +181,9 @@ void qr_feed_publish(qr_server *s, const char *forum, const Quorum__Statement *s
                      const Quorum__Event *ev);
 /* Announce, once per action since start, every action now past its due date. */
 void qr_feed_overdue(qr_server *s);
+/* Keep an action's owner, due date and latest status from its committed statements. */
+void qr_feed_track(qr_server *s, const Quorum__Statement *st);
+void qr_feed_free(qr_server *s);
 
 /* 1 if a connection's ZAP User-Id is the operator's key (CURVE only). */
 int qr_zap_is_operator(const qr_server *s, const char *user_id);

@@ -1,26 +1,27 @@
 /*
  * startup.c: before quorumd serves anything, every forum's log is read once: each entry's
- * bytes against its stored leaf hash, the recomputed tree head against the forum's last
- * checkpoint (which this daemon's log key must have signed), and, from the same reading, the
- * forum's rulebook state rebuilt.  Any mismatch and the daemon refuses to start, naming the
- * forum and entry.
+ * bytes against its stored leaf hash, and the recomputed tree head against the forum's last
+ * checkpoint (which this daemon's log key must have signed).  Any mismatch and the daemon
+ * refuses to start, naming the forum and entry.
+ *
+ * Forums' rulebook states are not built here: each is built when first needed
+ * (rulebooks.c).  What the daemon must know of every forum from the start is kept from the
+ * few statements that say it (qr_server_indexes: charters, organisations joining, members
+ * appointed, actions): only those entries are opened, the rest are only hashed, their number
+ * and kind read off the bytes without decoding them (qr_entry_peek).  Their signatures are not
+ * checked again: the daemon checked each when it arrived, and the bytes are now matched to
+ * its own signed checkpoint.
  *
  * Forums are independent logs, so they are read on several threads (one per CPU, at most
  * QR_START_THREADS), each with its own read-only SQLite connection; the daemon's one writing
- * connection is not used by them.  Nothing shared is touched on those threads: each forum's
- * state is built apart, and the statements that register transport keys (charters,
- * organisations joining, members appointed) are kept and registered afterwards on the main
- * thread, forum by forum in the store's order and entry by entry, exactly as a single thread
- * would, so the names keys get (zap.c) do not depend on which thread finished first.
- *
- * Signatures are not checked again and statements are not re-hashed: the daemon checked each
- * signature when the statement arrived, and the bytes are now matched to its own signed
- * checkpoint (qr_replay_entry_trusted).  A million signatures would take half a minute.
+ * connection is not used by them.  Nothing shared is touched on those threads: the statements
+ * kept are indexed afterwards on the main thread, forum by forum in the store's order and
+ * entry by entry, exactly as a single thread would, so the names keys get (zap.c) do not
+ * depend on which thread finished first.
  */
 #include "server.h"
 
 #include "log.h"
-#include "replay.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -32,9 +33,9 @@
 
 /* One forum's reading. */
 typedef struct {
-    qr_rules *rules;
-    qr_statement **keys; /* statements that register keys, in log order */
-    size_t nkeys, capkeys;
+    const char *forum;
+    qr_statement **keep; /* the statements qr_server_indexes() names, in log order */
+    size_t nkeep, capkeep;
     int rc;
     char err[1024];
 } forum_load;
@@ -47,62 +48,53 @@ typedef struct {
     pthread_mutex_t lock;
 } start_job;
 
-static int registers_keys(const Quorum__Statement *st)
-{
-    switch (st->kind_case) {
-    case QUORUM__STATEMENT__KIND_FORUM_CHARTERED:
-    case QUORUM__STATEMENT__KIND_CHARTER_AMENDED:
-    case QUORUM__STATEMENT__KIND_ORGANISATION_JOINED:
-    case QUORUM__STATEMENT__KIND_MEMBER_APPOINTED: return 1;
-    default: return 0;
-    }
-}
-
-static int replay_entry(void *ctx, uint64_t seq, const uint8_t *entry, size_t len,
-                        const uint8_t leaf[QR_HASH_LEN])
+static int keep_entry(void *ctx, uint64_t seq, const uint8_t *entry, size_t len,
+                      const uint8_t leaf[QR_HASH_LEN], int kind)
 {
     forum_load *fl = ctx;
     qr_statement *st = NULL;
-    qr_refusal why;
-    if (qr_replay_entry_trusted(fl->rules, entry, len, leaf, &st, &why) != QR_OK) {
-        qr_warn("forum %s entry %llu breaks a rule: %s: %s", fl->rules->forum,
-                (unsigned long long)seq, qr_code_name(why.code), why.message);
+    char err[256];
+    (void)leaf;
+    /* A statement the peek could not read (-1) is opened, so nothing that counts is missed;
+     * one without a kind (0) does not count. */
+    if (kind >= 0 && !qr_server_indexes(kind))
+        return QR_OK;
+    if (qr_entry_open_trusted(entry, len, &st, err, sizeof err) != QR_OK) {
+        qr_warn("forum %s entry %llu does not open: %s", fl->forum, (unsigned long long)seq,
+                err);
         return QR_OK; /* quorum verify names it too; the log is what it is */
     }
-    if (!registers_keys(st->st)) {
+    if (!qr_server_indexes((int)st->st->kind_case)) {
         qr_statement_destroy(&st);
         return QR_OK;
     }
-    if (fl->nkeys == fl->capkeys) {
-        size_t cap = fl->capkeys ? 2 * fl->capkeys : 8;
-        qr_statement **v = realloc(fl->keys, cap * sizeof *v);
+    if (fl->nkeep == fl->capkeep) {
+        size_t cap = fl->capkeep ? 2 * fl->capkeep : 8;
+        qr_statement **v = realloc(fl->keep, cap * sizeof *v);
         if (!v) {
             qr_statement_destroy(&st);
             return QR_NOMEM;
         }
-        fl->keys = v;
-        fl->capkeys = cap;
+        fl->keep = v;
+        fl->capkeep = cap;
     }
-    fl->keys[fl->nkeys++] = st;
+    fl->keep[fl->nkeep++] = st;
     return QR_OK;
 }
 
 static void load_forum(start_job *j, qr_store *store, size_t i)
 {
     forum_load *fl = &j->loads[i];
-    const qr_store_forum *f = qr_store_forum_find(store, qr_store_forum_at(j->s->store, i)->forum);
+    fl->forum = qr_store_forum_at(j->s->store, i)->forum;
+    const qr_store_forum *f = qr_store_forum_find(store, fl->forum);
     uint8_t root[QR_HASH_LEN];
     if (!f) {
         snprintf(fl->err, sizeof fl->err, "forum %s vanished from the database while starting",
-                 qr_store_forum_at(j->s->store, i)->forum);
+                 fl->forum);
         fl->rc = QR_IO;
         return;
     }
-    if ((fl->rules = qr_rules_new(f->forum)) == NULL) {
-        fl->rc = QR_NOMEM;
-        return;
-    }
-    fl->rc = qr_server_check_forum(store, j->s->key, j->s->cfg.origin, f, replay_entry, fl, root,
+    fl->rc = qr_server_check_forum(store, j->s->key, j->s->cfg.origin, f, keep_entry, fl, root,
                                    fl->err, sizeof fl->err);
 }
 
@@ -156,8 +148,8 @@ void qr_server_refuse_damaged(const qr_server *s, const char *what)
              s->cfg.state_dir, what);
 }
 
-/* On the main thread, in the store's order: the first failure stops the start; otherwise each
- * forum's state goes into the map and its keys are registered. */
+/* On the main thread, in the store's order: the first failure stops the start; otherwise the
+ * statements kept are indexed. */
 static int finish(qr_server *s, start_job *j)
 {
     int rc = QR_OK;
@@ -172,15 +164,12 @@ static int finish(qr_server *s, start_job *j)
             qr_server_refuse_damaged(s, "does not match what this daemon signed");
             rc = fl->rc;
         }
-        if (rc == QR_OK && (rc = qr_strmap_put(&s->rules, forum, fl->rules)) == QR_OK)
-            fl->rules = NULL; /* the map owns it */
-        for (size_t k = 0; k < fl->nkeys; k++) {
+        for (size_t k = 0; k < fl->nkeep; k++) {
             if (rc == QR_OK)
-                qr_zap_register_statement(s, fl->keys[k]->st);
-            qr_statement_destroy(&fl->keys[k]);
+                qr_server_index_statement(s, fl->keep[k]->st);
+            qr_statement_destroy(&fl->keep[k]);
         }
-        free(fl->keys);
-        qr_rules_destroy(&fl->rules);
+        free(fl->keep);
     }
     return rc;
 }

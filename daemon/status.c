@@ -67,6 +67,10 @@ void qr_handle_status(qr_server *s, zmq_msg_t *peer, uint64_t id, const char *wh
     st.subscribers_accepted = s->sub_peers.accepted;
     st.clients_accepted = s->req_peers.accepted;
     st.allowed_keys = (uint32_t)(s->allow.n + s->registered.n);
+    st.rulebooks_held = s->books.loaded.n;
+    st.rulebook_entries = qr_rulebooks_entries(s);
+    st.rulebook_loads = s->books.loads;
+    st.rulebook_evictions = s->books.evictions;
     size_t shown = 0; /* only the forums this connection may read are listed by name */
     for (size_t i = 0; i < st.forums && shown < n; i++) {
         const qr_store_forum *f = qr_store_forum_at(s->store, i);

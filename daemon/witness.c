@@ -76,13 +76,15 @@ void qr_witness_handle_add(qr_server *s, zmq_msg_t *peer, uint64_t id, const cha
                            const Quorum__AddCosignature *a)
 {
     const char *forum = a->forum ? a->forum : "", *line = a->line ? a->line : "";
-    const qr_rules *r = qr_strmap_get(&s->rules, forum);
+    qr_rules *r = NULL;
     char *note = NULL, *cosigned = NULL, msg[512];
     const char *witness = NULL;
     qr_note parsed;
-    int rc;
-    if (!r) {
-        qr_reply_status(s, peer, id, QR_UNKNOWN_FORUM, "there is no forum with that id");
+    int rc = qr_rulebooks_get(s, forum, &r);
+    if (rc != QR_OK) {
+        qr_reply_status(s, peer, id, rc,
+                        rc == QR_UNKNOWN_FORUM ? "there is no forum with that id"
+                                               : "quorumd cannot read that forum's charter");
         return;
     }
     if (strlen(line) > QR_NOTE_SIGLINE_MAX || !strchr(line, '\n') ||

@@ -259,6 +259,9 @@ void qr_zap_register_statement(qr_server *s, const Quorum__Statement *st)
         register_key(s, st->organisation_joined->board_curve_key,
                      st->organisation_joined->organisation, st->forum,
                      st->organisation_joined->organisation);
+        if (qr_access_member(s, st->forum, st->organisation_joined->organisation) != QR_OK)
+            qr_error("out of memory recording that %s joined forum %s",
+                     st->organisation_joined->organisation, st->forum);
         break;
     case QUORUM__STATEMENT__KIND_MEMBER_APPOINTED:
         register_key(s, st->member_appointed->curve_key, st->member_appointed->person,

@@ -186,3 +186,114 @@ int qr_entry_decode(const uint8_t *bytes, size_t len, Quorum__LogEntry **out)
     *out = quorum__log_entry__unpack(NULL, len, bytes);
     return *out ? QR_OK : QR_BAD_STATEMENT;
 }
+
+int qr_entry_open_trusted(const uint8_t *bytes, size_t len, qr_statement **out, char *err,
+                          size_t errlen)
+{
+    Quorum__LogEntry *e = NULL;
+    int rc = qr_entry_decode(bytes, len, &e);
+    if (rc != QR_OK)
+        qr_errf(err, errlen, "the entry does not decode as a log entry");
+    else
+        rc = qr_statement_open_trusted(e->signed_statement.data, e->signed_statement.len, out,
+                                       err, errlen);
+    if (e)
+        quorum__log_entry__free_unpacked(e, NULL);
+    return rc;
+}
+
+/* ---- peeking: the protobuf wire format, one message's top-level fields ------------------ */
+
+typedef struct {
+    uint32_t varint_field; /* the last value of this varint field (0: none wanted) */
+    uint64_t varint;
+    uint32_t bytes_field;  /* the last value of this length-delimited field (0: none wanted) */
+    const uint8_t *bytes;
+    size_t nbytes;
+    uint32_t lo, hi;       /* the number of the last length-delimited field in [lo, hi] */
+    uint32_t last;
+} wire_scan;
+
+static int wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (unsigned shift = 0; shift < 70; shift += 7) {
+        if (*p == end)
+            return -1;
+        uint8_t b = *(*p)++;
+        if (shift < 64)
+            x |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return 0;
+        }
+    }
+    return -1; /* more than ten bytes */
+}
+
+/* Walk every field of the message in p[0..n); -1 if it is not well formed at the top level,
+ * or a wanted field has the wrong wire type. */
+static int wire_scan_message(const uint8_t *p, size_t n, wire_scan *w)
+{
+    const uint8_t *end = p + n;
+    while (p < end) {
+        uint64_t tag, v;
+        if (wire_varint(&p, end, &tag) != 0 || tag >> 3 == 0 || tag >> 3 > 0x1fffffff)
+            return -1;
+        uint32_t field = (uint32_t)(tag >> 3), type = (uint32_t)(tag & 7);
+        int wanted = field == w->varint_field || field == w->bytes_field ||
+                     (field >= w->lo && field <= w->hi);
+        switch (type) {
+        case 0: /* varint */
+            if (wire_varint(&p, end, &v) != 0 || (wanted && field != w->varint_field))
+                return -1;
+            if (field == w->varint_field)
+                w->varint = v;
+            break;
+        case 1: /* 64-bit */
+            if ((size_t)(end - p) < 8 || wanted)
+                return -1;
+            p += 8;
+            break;
+        case 2: /* length-delimited */
+            if (wire_varint(&p, end, &v) != 0 || v > (uint64_t)(end - p) ||
+                (wanted && field == w->varint_field))
+                return -1;
+            if (field == w->bytes_field) {
+                w->bytes = p;
+                w->nbytes = (size_t)v;
+            } else if (wanted) {
+                w->last = field;
+            }
+            p += v;
+            break;
+        case 5: /* 32-bit */
+            if ((size_t)(end - p) < 4 || wanted)
+                return -1;
+            p += 4;
+            break;
+        default: /* groups, or no wire type at all */
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int qr_entry_peek(const uint8_t *bytes, size_t len, uint64_t *seq, int *kind)
+{
+    /* LogEntry: seq = 1 (varint), signed_statement = 3; SignedStatement: statement = 1;
+     * Statement: the kind is one of the message fields QUORUM__STATEMENT__KIND_* (their
+     * numbers are the field numbers), the last one present winning as in a decode. */
+    wire_scan e = {.varint_field = 1, .bytes_field = 3};
+    wire_scan s = {.bytes_field = 1};
+    wire_scan k = {.lo = QUORUM__STATEMENT__KIND_FORUM_CHARTERED,
+                   .hi = QUORUM__STATEMENT__KIND_MINUTES_APPROVED};
+    if (len == 0 || len > QR_MAX_STATEMENT + 256 || wire_scan_message(bytes, len, &e) != 0)
+        return QR_BAD_STATEMENT;
+    *seq = e.varint;
+    *kind = wire_scan_message(e.bytes, e.nbytes, &s) == 0 &&
+                    wire_scan_message(s.bytes, s.nbytes, &k) == 0
+                ? (int)k.last
+                : -1;
+    return QR_OK;
+}

@@ -99,11 +99,12 @@ int qr_store_consistency_proof(qr_store *s, const char *forum, uint64_t old_size
  * the whole forum.  On QR_TAMPERED, err names the entry and what is wrong. */
 int qr_store_recompute(qr_store *s, const char *forum, uint8_t root[QR_HASH_LEN], char *err,
                        size_t errlen);
-/* The same, handing each entry that passed its checks, with its leaf hash, to each(ctx, ...)
- * on the way (a non-QR_OK return stops and is returned), so a caller that needs every entry
- * (quorumd's start-up replays the rulebook) reads and hashes the log once. */
+/* The same, handing each entry that passed its checks, with its leaf hash and its statement's
+ * kind (qr_entry_peek), to each(ctx, ...) on the way (a non-QR_OK return stops and is
+ * returned), so a caller that needs entries (quorumd's start-up, and loading a forum's
+ * rulebook state) reads and hashes the log once. */
 typedef int (*qr_store_leaf_fn)(void *ctx, uint64_t seq, const uint8_t *entry, size_t len,
-                                const uint8_t leaf[QR_HASH_LEN]);
+                                const uint8_t leaf[QR_HASH_LEN], int kind);
 int qr_store_recompute_each(qr_store *s, const char *forum, qr_store_leaf_fn each, void *ctx,
                             uint8_t root[QR_HASH_LEN], char *err, size_t errlen);
 

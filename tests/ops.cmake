@@ -12,7 +12,7 @@ qr_unit(test_store_schema)
 set(qr_ops_env ${qr_env} QR_SRC=${PROJECT_SOURCE_DIR} QR_CMAKE=${CMAKE_COMMAND})
 
 # Own daemons (or none): run in parallel with anything.
-foreach(t it_install it_config it_notify it_schema it_reload)
+foreach(t it_install it_config it_notify it_schema it_reload it_rulebooks)
   add_test(NAME ${t} COMMAND ${qr_it}/${t}.sh)
   set_tests_properties(${t} PROPERTIES ENVIRONMENT "${qr_ops_env}" TIMEOUT 300
                        LABELS "integration;ops")

@@ -5,7 +5,9 @@
  * the signature taken as good (qr_statement_open_checked) so the checks after it are reached,
  * the statement judged by an empty forum's rulebook; and the bytes as a LogEntry
  * (qr_entry_decode) replayed into an empty forum (qr_replay_entry_checked, with the signature
- * checked and, as quorumd's start-up does, taken as good).
+ * checked and, as quorumd's start-up does, taken as good).  The start-up's peek at a LogEntry
+ * (qr_entry_peek) must agree with a decode of the entry, its signed statement and its
+ * statement wherever those decode.
  */
 #include "fixture.h"
 #include "fuzz.h"
@@ -31,6 +33,39 @@ static void judge(const qr_statement *s, const uint8_t *data, size_t size)
     qr_rules_destroy(&r);
 }
 
+/* What a decode says the entry's number and kind are; 0 if any layer does not decode. */
+static int decoded_kind(const uint8_t *data, size_t size, uint64_t *seq, int *kind)
+{
+    Quorum__LogEntry *e = NULL;
+    Quorum__SignedStatement *ss = NULL;
+    Quorum__Statement *st = NULL;
+    int ok = 0;
+    if (qr_entry_decode(data, size, &e) == QR_OK &&
+        (ss = quorum__signed_statement__unpack(NULL, e->signed_statement.len,
+                                               e->signed_statement.data)) != NULL &&
+        (st = quorum__statement__unpack(NULL, ss->statement.len, ss->statement.data)) != NULL) {
+        *seq = e->seq;
+        *kind = (int)st->kind_case;
+        ok = 1;
+    }
+    if (st)
+        quorum__statement__free_unpacked(st, NULL);
+    if (ss)
+        quorum__signed_statement__free_unpacked(ss, NULL);
+    if (e)
+        quorum__log_entry__free_unpacked(e, NULL);
+    return ok;
+}
+
+static void peek(const uint8_t *data, size_t size)
+{
+    uint64_t seq = 0, dseq = 0;
+    int kind = -1, dkind = -1;
+    int peeked = qr_entry_peek(data, size, &seq, &kind) == QR_OK;
+    if (decoded_kind(data, size, &dseq, &dkind) && (!peeked || seq != dseq || kind != dkind))
+        abort(); /* start-up would open the wrong entries */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     qr_statement *s = NULL;
@@ -44,9 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         judge(s, data, size);
         qr_statement_destroy(&s);
     }
-    Quorum__LogEntry *e = NULL;
-    if (qr_entry_decode(data, size, &e) == QR_OK)
-        quorum__log_entry__free_unpacked(e, NULL);
+    peek(data, size);
     for (int checked = 0; checked < 2; checked++) {
         qr_rules *r = qr_rules_new("city");
         if (!r)

@@ -14,14 +14,17 @@ copy_state() { # copy_state DIR FIND REPLACE
     cp -p "$QUORUM_STATE/quorumd.key" "$QUORUM_STATE/quorumd.pub" "$QUORUM_STATE/operator.key" "$1/"
     "$T/qr_tamper" "$QUORUM_STATE/quorumd.db" "$1/quorumd.db" tamper 4 "$2" "$3" > /dev/null
 }
-start_on() { # start_on DIR: run a second daemon on the copy; its exit status
-    local port=$((QR_PORT + 2))
+start_on() { # start_on DIR [COMMAND...]: run a second daemon on the copy (and COMMAND once it
+    # is ready, with QUORUM_CONFIG pointing the clients at it); its exit status
+    local port=$((QR_PORT + 2)) dir=$1; shift
+    sed -e "s|:$QR_PORT\$|:$port|" -e "s|:$((QR_PORT + 1))\$|:$((port + 1))|" "$QUORUM_CONFIG" > "$dir/client.conf"
     set +e
-    timeout 20 "$QD" --state_dir "$1" --origin quorum.test --request_endpoint "tcp://127.0.0.1:$port" \
-        --event_endpoint "tcp://127.0.0.1:$((port + 1))" > "$1/log" 2>&1 &
+    timeout 20 "$QD" --state_dir "$dir" --origin quorum.test --request_endpoint "tcp://127.0.0.1:$port" \
+        --event_endpoint "tcp://127.0.0.1:$((port + 1))" > "$dir/log" 2>&1 &
     local pid=$!
     # the control keeps running: give it time to pass its checks, then stop it
-    for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; grep -q "ready:" "$1/log" && break; sleep 0.1; done
+    for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; grep -q "ready:" "$dir/log" && break; sleep 0.1; done
+    [ $# -eq 0 ] || QUORUM_CONFIG="$dir/client.conf" "$@"
     kill -TERM $pid 2>/dev/null; wait $pid; local rc=$?
     set -e
     return $rc
@@ -57,6 +60,9 @@ set +e; out=$("$Q" verify "$QR_WORK/rogue.export"); rc=$?; set -e
 echo "$out" | grep -q "^FAIL  entry 6 breaks rule NOT_A_MEMBER: " || fail "verify did not name entry 6 and its rule: $out"
 [ "$(echo "$out" | grep -c '^FAIL')" -eq 1 ] || fail "verify found more than the forged entry: $out"
 pass "verify of a rogue daemon's re-signed log names entry 6 and the rule it breaks"
-start_on "$QR_WORK/rogue" || fail "quorumd would not start on the re-signed copy"
+# The forum's rulebook state is built when first needed: here, by the next submit to it.
+start_on "$QR_WORK/rogue" "$T/qr_probe" --key "$QR_WORK/keys/clerk.key" submit tamper p5 "Tamper me 5" \
+    || fail "quorumd would not start on the re-signed copy"
 grep -q "forum tamper entry 6 breaks a rule: NOT_A_MEMBER" "$QR_WORK/rogue/log" || fail "the daemon did not warn: $(cat "$QR_WORK/rogue/log")"
-pass "quorumd on that copy starts (every signature holds) but warns of entry 6"
+grep -q "accepted ProposalTabled in forum tamper as entry 7" "$QR_WORK/rogue/log" || fail "the next submit was not judged: $(cat "$QR_WORK/rogue/log")"
+pass "quorumd on that copy starts (every signature holds) but warns of entry 6 once it reads the forum's rulebook state"
