@@ -41,6 +41,7 @@ typedef struct {
 typedef struct {
     qr_allowed *v;
     size_t n, cap;
+    qr_strmap by_key, by_name; /* hex key, name -> index + 1 into v (the first holding it) */
 } qr_allow;
 
 int qr_allow_add(qr_allow *a, const uint8_t key[32], const char *name);

@@ -21,12 +21,25 @@
 #include "util.h"
 #include "wire.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A map value for index i of v, and back: index + 1, so that none is NULL. */
+static void *ix_value(size_t i)
+{
+    return (void *)(uintptr_t)(i + 1);
+}
+
+static const qr_allowed *ix_entry(const qr_allow *a, const void *v)
+{
+    return v ? &a->v[(uintptr_t)v - 1] : NULL;
+}
+
 int qr_allow_add(qr_allow *a, const uint8_t key[32], const char *name)
 {
+    char hex[65];
     if (qr_allow_find(a, key))
         return QR_OK;
     if (a->n == a->cap) {
@@ -37,28 +50,32 @@ int qr_allow_add(qr_allow *a, const uint8_t key[32], const char *name)
         a->v = v;
         a->cap = cap;
     }
-    memcpy(a->v[a->n].key, key, 32);
-    snprintf(a->v[a->n].name, sizeof a->v[a->n].name, "%s", name);
+    qr_allowed *e = &a->v[a->n];
+    memcpy(e->key, key, 32);
+    snprintf(e->name, sizeof e->name, "%s", name);
+    qr_hex(key, 32, hex);
+    if (qr_strmap_put(&a->by_key, hex, ix_value(a->n)) != QR_OK ||
+        (!qr_strmap_get(&a->by_name, e->name) &&
+         qr_strmap_put(&a->by_name, e->name, ix_value(a->n)) != QR_OK)) {
+        qr_strmap_del(&a->by_key, hex);
+        return QR_NOMEM;
+    }
     a->n++;
     return QR_OK;
 }
 
-/* Linear: the list is hundreds of keys and is consulted once per connection, not per message. */
+/* Indexed: the logs register a key for every board, member and clerk (thousands). */
 const qr_allowed *qr_allow_find(const qr_allow *a, const uint8_t key[32])
 {
-    for (size_t i = 0; i < a->n; i++)
-        if (memcmp(a->v[i].key, key, 32) == 0)
-            return &a->v[i];
-    return NULL;
+    char hex[65];
+    qr_hex(key, 32, hex);
+    return ix_entry(a, qr_strmap_get(&a->by_key, hex));
 }
 
 /* The entry holding `name`, if any. */
 static const qr_allowed *find_name(const qr_allow *a, const char *name)
 {
-    for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->v[i].name, name) == 0)
-            return &a->v[i];
-    return NULL;
+    return ix_entry(a, qr_strmap_get(&a->by_name, name));
 }
 
 void qr_allow_unique_name(const qr_allow *a, const qr_allow *b, const uint8_t key[32],
@@ -82,6 +99,8 @@ void qr_allow_unique_name(const qr_allow *a, const qr_allow *b, const uint8_t ke
 void qr_allow_free(qr_allow *a)
 {
     free(a->v);
+    qr_strmap_free(&a->by_key);
+    qr_strmap_free(&a->by_name);
     memset(a, 0, sizeof *a);
 }
 

@@ -60,6 +60,7 @@ enum {
     Q_CKPT_INSERT,
     Q_CKPT_LATEST,
     Q_RECOMPUTE,
+    Q_LEAVES,
     Q_COUNT
 };
 
@@ -75,9 +76,9 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_CKPT_INSERT] = "INSERT INTO checkpoints(forum_id, size, note) VALUES (?1, ?2, ?3)",
     [Q_CKPT_LATEST] = "SELECT size, note FROM checkpoints WHERE forum_id = ?1 "
                       "ORDER BY size DESC LIMIT 1",
-    [Q_RECOMPUTE] = "SELECT e.seq, e.entry, h.hash FROM entries e LEFT JOIN hashes h "
-                    "ON h.forum_id = e.forum_id AND h.level = 0 AND h.idx = e.seq "
-                    "WHERE e.forum_id = ?1 ORDER BY e.seq",
+    /* Entries and their leaf hashes, each in one scan of its table, stepped side by side. */
+    [Q_RECOMPUTE] = "SELECT seq, entry FROM entries WHERE forum_id = ?1 ORDER BY seq",
+    [Q_LEAVES] = "SELECT idx, hash FROM hashes WHERE forum_id = ?1 AND level = 0 ORDER BY idx",
 };
 
 static const char schema[] =
@@ -824,8 +825,9 @@ int qr_store_recompute_each(qr_store *s, const char *forum, qr_store_leaf_fn eac
         return QR_UNKNOWN_FORUM;
     qr_merkle_frontier fr;
     qr_merkle_frontier_init(&fr);
-    sqlite3_stmt *q = s->q[Q_RECOMPUTE];
+    sqlite3_stmt *q = s->q[Q_RECOMPUTE], *h = s->q[Q_LEAVES];
     sqlite3_bind_int64(q, 1, f->id);
+    sqlite3_bind_int64(h, 1, f->id);
     int rc = QR_OK, r;
     uint64_t want = 0;
     while ((r = sqlite3_step(q)) == SQLITE_ROW) {
@@ -849,8 +851,15 @@ int qr_store_recompute_each(qr_store *s, const char *forum, qr_store_leaf_fn eac
             break;
         }
         qr_merkle_leaf_hash(entry, len, leaf);
-        if (sqlite3_column_bytes(q, 2) != QR_HASH_LEN ||
-            sodium_memcmp(leaf, sqlite3_column_blob(q, 2), QR_HASH_LEN) != 0) {
+        /* The leaf stored for this entry: the next row of the level-0 scan. */
+        int hr = sqlite3_step(h);
+        if (hr != SQLITE_ROW && hr != SQLITE_DONE) {
+            r = hr;
+            break;
+        }
+        if (hr != SQLITE_ROW || (uint64_t)sqlite3_column_int64(h, 0) != seq ||
+            sqlite3_column_bytes(h, 1) != QR_HASH_LEN ||
+            sodium_memcmp(leaf, sqlite3_column_blob(h, 1), QR_HASH_LEN) != 0) {
             qr_errf(err, errlen,
                     "forum %s: entry %llu's bytes do not match its stored leaf hash (the entry "
                     "was changed after it was recorded)",
@@ -866,6 +875,7 @@ int qr_store_recompute_each(qr_store *s, const char *forum, qr_store_leaf_fn eac
     if (rc == QR_OK && r != SQLITE_DONE)
         rc = QR_IO;
     sqlite3_reset(q);
+    sqlite3_reset(h);
     if (rc != QR_OK)
         return rc;
     if (fr.size != f->fr.size || fr.n != f->fr.n ||
