@@ -17,8 +17,8 @@
  * per organisation, then the meeting closed.
  *
  * usage: qb_gen --state DIR --forums F --entries N [--per-meeting 10] [--batch 1024]
- *   writes DIR/quorumd.db, DIR/quorumd.key (the daemon's key, origin bench.quorum) and
- *   DIR/operator.key; forum i is named "f" followed by i in five digits (f00000, f00001 ...).
+ *   writes DIR/quorumd.db, DIR/quorumd.key (the daemon's key, origin bench.quorum),
+ *   DIR/operator.key and DIR/clerk.key (every forum's clerk); forum i is named "f" followed by i in five digits (f00000, f00001 ...).
  */
 #include "qb.h"
 
@@ -376,12 +376,16 @@ int main(int argc, char **argv)
     qb_key_save(op, path);
     snprintf(path, sizeof path, "%s/quorumd.key", state);
     qb_key_save(daemon, path);
+    /* One clerk for every forum, saved so that qb_served can submit to each. */
+    qr_key *clerk = qb_key("clerk");
+    snprintf(path, sizeof path, "%s/clerk.key", state);
+    qb_key_save(clerk, path);
 
     double t0 = qb_now();
     for (long i = 0; i < forums; i++) {
         gen_forum f = {.now = qr_now(), .per_meeting = per_meeting};
         snprintf(f.id, sizeof f.id, "f%05ld", i);
-        f.clerk = qb_key("clerk");
+        f.clerk = clerk;
         for (int j = 0; j < NORG; j++) {
             f.board[j] = qb_key(org_ids[j]);
             f.rep[j] = qb_key(rep_ids[j]);
@@ -391,7 +395,6 @@ int main(int argc, char **argv)
         uint64_t size = (uint64_t)(entries / forums + (i < entries % forums ? 1 : 0));
         gen_forum_log(&g, &f, size);
         qr_rules_destroy(&f.rules);
-        qr_key_destroy(&f.clerk);
         for (int j = 0; j < NORG; j++) {
             qr_key_destroy(&f.board[j]);
             qr_key_destroy(&f.rep[j]);
@@ -406,5 +409,6 @@ int main(int argc, char **argv)
     qr_store_destroy(&g.store);
     qr_key_destroy(&op);
     qr_key_destroy(&daemon);
+    qr_key_destroy(&clerk);
     return 0;
 }

@@ -3,9 +3,12 @@
  *
  *   --mode startup    start quorumd on the database --runs times; the start-up time is from
  *                     exec to the request port accepting connections (quorumd binds only after
- *                     it has checked every tree head against its signed checkpoint and replayed
- *                     the rulebook); then it serves reads across the forums (checkpoints,
- *                     proofs, entries) and its peak resident set (VmHWM) is read.
+ *                     it has checked every tree head against its signed checkpoint); then it
+ *                     serves reads across the forums (checkpoints, proofs) and its peak
+ *                     resident set (VmHWM) is read.  Then (with qb_gen's clerk.key) one
+ *                     statement is judged in every forum, each forum's first since the start,
+ *                     so quorumd builds every rulebook state from its entries: the time per
+ *                     statement, and the peak resident set again.
  *   --mode proofs     inclusion and consistency proofs in the largest forum, from sending the
  *                     request to receiving the reply, one at a time over CURVE; each proof is
  *                     then checked here (outside the timing).  The figure per run is the median
@@ -124,22 +127,52 @@ static void to_proof(const Quorum__Proof *p, qr_merkle_proof *out)
     }
 }
 
-static qr_key *operator_key(const char *state)
+static qr_key *state_key(const char *state, const char *file, int needed)
 {
     char path[1200], err[512];
     qr_key *k = NULL;
-    snprintf(path, sizeof path, "%s/operator.key", state);
-    if (qr_key_load(path, &k, err, sizeof err) != QR_OK)
+    snprintf(path, sizeof path, "%s/%s", state, file);
+    if (qr_key_load(path, &k, err, sizeof err) != QR_OK && needed)
         qb_die("%s", err);
     return k;
+}
+
+static qr_key *operator_key(const char *state)
+{
+    return state_key(state, "operator.key", 1);
+}
+
+/* A statement judged in every forum, so that quorumd builds every forum's rulebook state from
+ * its entries: a proposal tabled at a meeting that does not exist, which the rulebook refuses
+ * (nothing is recorded, so the database stays as qb_gen made it).  Seconds in all. */
+static double judge_in_every_forum(const qb_daemon *d, const qr_key *clerk, const forum_list *l)
+{
+    qr_client *c = qb_connect(d, clerk, 60000);
+    double t0 = qb_now();
+    for (size_t i = 0; i < l->n; i++) {
+        uint8_t *b = NULL;
+        size_t n = 0;
+        Quorum__Request req;
+        Quorum__Submit sub;
+        Quorum__Reply *r = NULL;
+        qb_seal_tabled(clerk, l->id[i], "qb-no-such-meeting", "qb-probe", &b, &n);
+        qb_submit_request(&req, &sub, b, n);
+        if (qr_client_call(c, &req, &r) != QR_OK || qr_reply_code(r) == QR_OK)
+            qb_die("forum %s: the probe statement was not refused as it should be", l->id[i]);
+        quorum__reply__free_unpacked(r, NULL);
+        free(b);
+    }
+    double secs = qb_now() - t0;
+    qr_client_destroy(&c);
+    return secs;
 }
 
 /* ---- start-up and peak memory ----------------------------------------------------------- */
 
 static void mode_startup(const char *quorumd, const char *state, long runs)
 {
-    qr_key *op = operator_key(state);
-    double secs[64], mib[64];
+    qr_key *op = operator_key(state), *clerk = state_key(state, "clerk.key", 0);
+    double secs[64], mib[64], used_mib[64], judge_ms[64];
     forum_list l = {0};
     long n = runs < 64 ? runs : 64;
     for (long r = 0; r < n; r++) {
@@ -161,9 +194,17 @@ static void mode_startup(const char *quorumd, const char *state, long runs)
         }
         mib[r] = (double)qb_peak_rss_kib(d.pid) / 1024.0;
         qr_client_destroy(&c);
+        if (clerk) {
+            judge_ms[r] = 1000 * judge_in_every_forum(&d, clerk, &l) / (double)(l.n ? l.n : 1);
+            used_mib[r] = (double)qb_peak_rss_kib(d.pid) / 1024.0;
+        }
         if (qb_daemon_stop(&d) != 0)
             qb_die("quorumd did not stop cleanly (log: %s)", d.log);
         qb_say("start-up run %ld: %.2f s, peak RSS %.1f MiB", r, secs[r], mib[r]);
+        if (clerk)
+            qb_say("  then a statement judged in each forum: %.2f ms each (its rulebook state "
+                   "built from its entries), peak RSS %.1f MiB",
+                   judge_ms[r], used_mib[r]);
     }
     char label[128];
     snprintf(label, sizeof label, "quorumd start-up, %zu forums, %llu entries", l.n,
@@ -174,8 +215,16 @@ static void mode_startup(const char *quorumd, const char *state, long runs)
     snprintf(label, sizeof label, "quorumd peak RSS, %zu forums, %llu entries", l.n,
              (unsigned long long)l.entries);
     qb_row("rss", label, "MiB", "lo", at_scale ? "64" : "-", "-", mib, (size_t)n);
+    if (clerk) {
+        snprintf(label, sizeof label, "quorumd peak RSS, then a statement judged in every forum");
+        qb_row("rss_used", label, "MiB", "lo", at_scale ? "64" : "-", "-", used_mib, (size_t)n);
+        snprintf(label, sizeof label, "first statement in a forum of %llu entries, judged",
+                 (unsigned long long)(l.n ? l.entries / l.n : 0));
+        qb_row("first_judged", label, "ms", "lo", "-", "-", judge_ms, (size_t)n);
+    }
     free_forums(&l);
     qr_key_destroy(&op);
+    qr_key_destroy(&clerk);
 }
 
 /* ---- proofs ----------------------------------------------------------------------------- */
