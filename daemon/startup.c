@@ -14,8 +14,8 @@
  *
  * Forums are independent logs, so they are read on several threads (one per CPU, at most
  * QR_START_THREADS), each with its own read-only SQLite connection; the daemon's one writing
- * connection is not used by them.  Nothing shared is touched on those threads: the statements
- * kept are indexed afterwards on the main thread, forum by forum in the store's order and
+ * connection is not used by them.  Nothing shared is touched on those threads: the entries
+ * kept are opened and indexed afterwards on the main thread, forum by forum in the store's order and
  * entry by entry, exactly as a single thread would, so the names keys get (zap.c) do not
  * depend on which thread finished first.
  */
@@ -31,10 +31,18 @@
 
 #define QR_START_THREADS 8
 
+/* An entry's bytes, kept to be opened on the main thread (a copy of the bytes is a fraction
+ * of the memory of the decoded statement, and thousands are kept until every forum is read). */
+typedef struct {
+    uint64_t seq;
+    uint8_t *bytes;
+    size_t len;
+} kept_entry;
+
 /* One forum's reading. */
 typedef struct {
     const char *forum;
-    qr_statement **keep; /* the statements qr_server_indexes() names, in log order */
+    kept_entry *keep; /* the entries whose kind qr_server_indexes() names, in log order */
     size_t nkeep, capkeep;
     int rc;
     char err[1024];
@@ -52,34 +60,40 @@ static int keep_entry(void *ctx, uint64_t seq, const uint8_t *entry, size_t len,
                       const uint8_t leaf[QR_HASH_LEN], int kind)
 {
     forum_load *fl = ctx;
-    qr_statement *st = NULL;
-    char err[256];
     (void)leaf;
-    /* A statement the peek could not read (-1) is opened, so nothing that counts is missed;
-     * one without a kind (0) does not count. */
+    /* A statement the peek could not read (-1) is kept too, so nothing that counts is
+     * missed; one without a kind (0) does not count. */
     if (kind >= 0 && !qr_server_indexes(kind))
         return QR_OK;
-    if (qr_entry_open_trusted(entry, len, &st, err, sizeof err) != QR_OK) {
-        qr_warn("forum %s entry %llu does not open: %s", fl->forum, (unsigned long long)seq,
-                err);
-        return QR_OK; /* quorum verify names it too; the log is what it is */
-    }
-    if (!qr_server_indexes((int)st->st->kind_case)) {
-        qr_statement_destroy(&st);
-        return QR_OK;
-    }
     if (fl->nkeep == fl->capkeep) {
         size_t cap = fl->capkeep ? 2 * fl->capkeep : 8;
-        qr_statement **v = realloc(fl->keep, cap * sizeof *v);
-        if (!v) {
-            qr_statement_destroy(&st);
+        kept_entry *v = realloc(fl->keep, cap * sizeof *v);
+        if (!v)
             return QR_NOMEM;
-        }
         fl->keep = v;
         fl->capkeep = cap;
     }
-    fl->keep[fl->nkeep++] = st;
+    kept_entry *k = &fl->keep[fl->nkeep];
+    if ((k->bytes = malloc(len)) == NULL)
+        return QR_NOMEM;
+    memcpy(k->bytes, entry, len);
+    k->len = len;
+    k->seq = seq;
+    fl->nkeep++;
     return QR_OK;
+}
+
+/* Open a kept entry and index its statement. */
+static void index_entry(qr_server *s, const char *forum, const kept_entry *k)
+{
+    qr_statement *st = NULL;
+    char err[256];
+    if (qr_entry_open_trusted(k->bytes, k->len, &st, err, sizeof err) != QR_OK)
+        qr_warn("forum %s entry %llu does not open: %s", forum, (unsigned long long)k->seq,
+                err); /* quorum verify names it too; the log is what it is */
+    else
+        qr_server_index_statement(s, st->st);
+    qr_statement_destroy(&st);
 }
 
 static void load_forum(start_job *j, qr_store *store, size_t i)
@@ -166,8 +180,8 @@ static int finish(qr_server *s, start_job *j)
         }
         for (size_t k = 0; k < fl->nkeep; k++) {
             if (rc == QR_OK)
-                qr_server_index_statement(s, fl->keep[k]->st);
-            qr_statement_destroy(&fl->keep[k]);
+                index_entry(s, forum, &fl->keep[k]);
+            free(fl->keep[k].bytes);
         }
         free(fl->keep);
     }

@@ -33,7 +33,7 @@ void *qr_strmap_get(const qr_strmap *m, const char *key)
 
 static int grow(qr_strmap *m)
 {
-    size_t cap = m->cap ? 2 * m->cap : 64;
+    size_t cap = m->cap ? 2 * m->cap : 4; /* many maps hold a handful (a key's forums) */
     qr_strmap bigger = {calloc(cap, sizeof(char *)), calloc(cap, sizeof(void *)), 0, cap};
     if (!bigger.keys || !bigger.values) {
         free(bigger.keys);
