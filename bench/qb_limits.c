@@ -2,7 +2,10 @@
  * qb_limits: the physical limits the other figures are held against, measured on this machine
  * in the same run: Ed25519 signatures signed and verified per second on one core (libsodium,
  * over a statement-sized message), one SQLite commit (WAL, synchronous=FULL, so one fsync)
- * with one row and with 100 rows, and one ZeroMQ round trip over CURVE on loopback.
+ * with one row and with 100 rows, one ZeroMQ round trip over CURVE on loopback, and SHA-256 on
+ * one core: Merkle leaf hashes of 400-byte entries (start-up hashes every entry) and node hashes
+ * (and every stored subtree), by quorum's lib/sha256.c (SHA-NI where the CPU has it) and by
+ * libsodium's crypto_hash_sha256 beside it, each hash feeding the next as the folds do.
  *
  * Every submitted statement's signature is verified, so the ceiling for durable, verified
  * appends is about (cores x verifications per second), if nothing else used the CPU.
@@ -10,6 +13,9 @@
  * usage: qb_limits --work DIR [--runs 5] [--quick 1]   (--quick: a tenth of the samples)
  */
 #include "qb.h"
+
+#include "merkle.h"
+#include "sha256.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -38,6 +44,55 @@ static double signs_per_s(int verify, double secs)
             }
         }
         n += 200;
+        t = qb_now();
+    } while (t - t0 < secs);
+    return (double)n / (t - t0);
+}
+
+#define ENTRY_BYTES 400 /* a typical log entry: statement, signer, signature, envelope */
+
+static void leaf_quorum(const uint8_t *in, uint8_t out[QR_HASH_LEN])
+{
+    qr_merkle_leaf_hash(in, ENTRY_BYTES, out);
+}
+
+static void leaf_sodium(const uint8_t *in, uint8_t out[QR_HASH_LEN])
+{
+    static const uint8_t prefix = 0x00;
+    crypto_hash_sha256_state st;
+
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, &prefix, 1);
+    crypto_hash_sha256_update(&st, in, ENTRY_BYTES);
+    crypto_hash_sha256_final(&st, out);
+}
+
+static void node_quorum(const uint8_t *in, uint8_t out[QR_HASH_LEN])
+{
+    qr_merkle_node_hash(in, in + QR_HASH_LEN, out);
+}
+
+static void node_sodium(const uint8_t *in, uint8_t out[QR_HASH_LEN])
+{
+    uint8_t buf[1 + 2 * QR_HASH_LEN];
+
+    buf[0] = 0x01;
+    memcpy(buf + 1, in, 2 * QR_HASH_LEN);
+    crypto_hash_sha256(out, buf, sizeof buf);
+}
+
+/* Hashes a second by `hash` on one core; each result is the start of the next input. */
+static double hashes_per_s(void (*hash)(const uint8_t *, uint8_t *), double secs)
+{
+    uint8_t in[ENTRY_BYTES];
+    long n = 0;
+    double t0 = qb_now(), t;
+
+    randombytes_buf(in, sizeof in);
+    do {
+        for (int i = 0; i < 1000; i++)
+            hash(in, in);
+        n += 1000;
         t = qb_now();
     } while (t - t0 < secs);
     return (double)n / (t - t0);
@@ -160,6 +215,17 @@ static double curve_rtt_us(int trips)
     return med;
 }
 
+static double median(const double *v, long n)
+{
+    qb_samples s = {0};
+
+    for (long i = 0; i < n; i++)
+        qb_samples_add(&s, v[i]);
+    double m = qb_samples_pct(&s, 50);
+    qb_samples_free(&s);
+    return m;
+}
+
 int main(int argc, char **argv)
 {
     const char *work = qb_opt(argc, argv, "work", NULL);
@@ -173,15 +239,22 @@ int main(int argc, char **argv)
     qb_watchdog(600);
     long n = runs < 64 ? runs : 64;
     double sign[64], verify[64], c1[64], c100[64], rtt[64];
+    double leaf[64], leaf_na[64], node[64], node_na[64];
     for (long r = 0; r < n; r++) {
         sign[r] = signs_per_s(0, quick ? 0.05 : 0.5);
         verify[r] = signs_per_s(1, quick ? 0.05 : 0.5);
         c1[r] = commit_us(work, 1, quick ? 20 : 200);
         c100[r] = 100.0 / (commit_us(work, 100, quick ? 5 : 50) / 1e6);
         rtt[r] = curve_rtt_us(quick ? 100 : 1000);
+        leaf[r] = hashes_per_s(leaf_quorum, quick ? 0.02 : 0.2) * ENTRY_BYTES / 1e6;
+        leaf_na[r] = hashes_per_s(leaf_sodium, quick ? 0.02 : 0.2) * ENTRY_BYTES / 1e6;
+        node[r] = hashes_per_s(node_quorum, quick ? 0.02 : 0.2);
+        node_na[r] = hashes_per_s(node_sodium, quick ? 0.02 : 0.2);
         qb_say("limits run %ld: sign %.0f/s, verify %.0f/s, commit %.0f us, 100-row commits "
-               "%.0f rows/s, CURVE round trip %.0f us",
-               r, sign[r], verify[r], c1[r], c100[r], rtt[r]);
+               "%.0f rows/s, CURVE round trip %.0f us, leaf hashes %.0f MB/s (libsodium %.0f), "
+               "node hashes %.0f/s (libsodium %.0f)",
+               r, sign[r], verify[r], c1[r], c100[r], rtt[r], leaf[r], leaf_na[r], node[r],
+               node_na[r]);
     }
     qb_row("lim_verify", "limit: Ed25519 verifications, one core", "sig/s", "hi", "-", "-", verify,
            (size_t)n);
@@ -193,13 +266,23 @@ int main(int argc, char **argv)
            (size_t)n);
     qb_row("lim_rtt", "limit: ZeroMQ round trip, CURVE, loopback", "us", "lo", "-", "-", rtt,
            (size_t)n);
+    const char *path = qr_sha256_accelerated() ? "SHA-NI" : "portable C";
+    char label[160];
+    snprintf(label, sizeof label, "limit: SHA-256 leaf hashes, 400 B entries, one core, %s", path);
+    qb_row("lim_leaf", label, "MB/s", "hi", "-", "-", leaf, (size_t)n);
+    qb_row("lim_leaf_sodium", "limit: SHA-256 leaf hashes, 400 B entries, one core, libsodium",
+           "MB/s", "hi", "-", "-", leaf_na, (size_t)n);
+    snprintf(label, sizeof label, "limit: Merkle node hashes, one core, %s", path);
+    qb_row("lim_node", label, "hash/s", "hi", "-", "-", node, (size_t)n);
+    qb_row("lim_node_sodium", "limit: Merkle node hashes, one core, libsodium", "hash/s", "hi", "-",
+           "-", node_na, (size_t)n);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    qb_samples v = {0};
-    for (long r = 0; r < n; r++)
-        qb_samples_add(&v, verify[r]);
+    double v = median(verify, n);
     qb_note("ceiling for verified appends here: %ld cores x %.0f verifications/s = %.0f/s "
             "(if nothing else used the CPU)",
-            cpus, qb_samples_pct(&v, 50), (double)cpus * qb_samples_pct(&v, 50));
-    qb_samples_free(&v);
+            cpus, v, (double)cpus * v);
+    qb_note("SHA-256 (%s) against libsodium %s: leaf hashes x%.1f, node hashes x%.1f", path,
+            sodium_version_string(), median(leaf, n) / median(leaf_na, n),
+            median(node, n) / median(node_na, n));
     return 0;
 }

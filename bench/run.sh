@@ -149,8 +149,9 @@ echo
 "$B/qb_table" "$results"
 
 if [ "$mode" = smoke ]; then
-    for id in lim_verify lim_commit submit_c1 submit_c2 submit_c2_w4 lat_p50 lat_p99 lat_p999 pub_s1_p50 \
-              pub_s2_p99 verify_t1 proof_incl proof_cons startup rss rss_used first_judged replicate; do
+    for id in lim_verify lim_commit lim_leaf submit_c1 submit_c2 submit_c2_w4 lat_p50 lat_p99 lat_p999 \
+              pub_s1_p50 pub_s2_p99 verify_t1 proof_incl proof_cons startup rss rss_used first_judged \
+              replicate; do
         grep -q "^row	$id	" "$results" || { echo "smoke: no result for $id" >&2; exit 1; }
     done
     echo "smoke test passed: every benchmark program ran and reported"

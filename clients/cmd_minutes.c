@@ -25,6 +25,7 @@
 #include "minisign.h"
 #include "minutes.h"
 #include "note.h"
+#include "sha256.h"
 #include "util.h"
 
 #include <sodium.h>
@@ -183,7 +184,7 @@ static int produce(qr_cli *cli, qr_bundle *b, const qr_checkpoint *cp, const qr_
         status = qr_cli_fail(cli, rc, "%s", err);
         goto out;
     }
-    crypto_hash_sha256(hash, (const uint8_t *)md, mdlen);
+    qr_sha256(hash, (const uint8_t *)md, mdlen);
     qr_hex(hash, QR_HASH_LEN, w.hash);
     qr_minisign_pubkey(k->sign_pk, w.pubkey, sizeof w.pubkey);
     snprintf(untrusted, sizeof untrusted, "quorum minutes signed by %s, minisign key %s", k->name,
@@ -319,7 +320,7 @@ int qr_cli_minutes_pin(qr_cli *cli, const char *forum, const char *meeting, cons
                              "forum %s",
                              path, m, f, meeting, forum);
     else if (!(status = check_signer(cli, forum, &s, md, mdlen))) {
-        crypto_hash_sha256(hash, md, mdlen);
+        qr_sha256(hash, md, mdlen);
         *size = cp.size;
         memcpy(root, cp.root, QR_HASH_LEN);
     }

@@ -30,6 +30,7 @@
 #include "minisign.h"
 #include "minutes.h"
 #include "note.h"
+#include "sha256.h"
 #include "util.h"
 
 #include <sodium.h>
@@ -492,7 +493,7 @@ static void summary(vm_state *v, const uint8_t *md, size_t mdlen)
 {
     uint8_t hash[QR_HASH_LEN];
     char hex[2 * QR_HASH_LEN + 1];
-    crypto_hash_sha256(hash, md, mdlen);
+    qr_sha256(hash, md, mdlen);
     qr_hex(hash, QR_HASH_LEN, hex);
     const char *forum = v->b ? v->b->forum : "?", *meeting = v->b ? v->b->meeting : "?";
     if (v->cli->json) {

@@ -8,6 +8,7 @@
 #include "merkle.h"
 #include "note.h"
 #include "replay.h"
+#include "sha256.h"
 #include "util.h"
 #include "witness.h"
 
@@ -92,7 +93,7 @@ static int entry_stmt_hash(const uint8_t *entry, size_t len, uint8_t out[QR_HASH
         NULL, e->signed_statement.len, e->signed_statement.data);
     int rc = QR_BAD_STATEMENT;
     if (ss) {
-        crypto_hash_sha256(out, ss->statement.data, ss->statement.len);
+        qr_sha256(out, ss->statement.data, ss->statement.len);
         quorum__signed_statement__free_unpacked(ss, NULL);
         rc = QR_OK;
     }

@@ -35,23 +35,23 @@
  * reproduce the given roots exactly, is QR_BAD_PROOF.
  */
 #include "merkle.h"
+#include "sha256.h"
 
-#include <sodium.h>
 #include <string.h>
 
 void qr_merkle_leaf_hash(const uint8_t *entry, size_t len, uint8_t out[QR_HASH_LEN])
 {
     static const uint8_t prefix = 0x00;
-    crypto_hash_sha256_state st;
+    qr_sha256_state st;
 
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, &prefix, 1);
-    if (len > 0)
-        crypto_hash_sha256_update(&st, entry, len);
-    crypto_hash_sha256_final(&st, out);
+    qr_sha256_init(&st);
+    qr_sha256_update(&st, &prefix, 1);
+    qr_sha256_update(&st, entry, len);
+    qr_sha256_final(&st, out);
 }
 
-/* `out` may alias either input: the folds below hash in place. */
+/* `out` may alias either input: the folds below hash in place.  65 bytes: qr_sha256 pads and
+ * compresses them as two blocks in one call, the cheapest way to hash them. */
 void qr_merkle_node_hash(const uint8_t left[QR_HASH_LEN], const uint8_t right[QR_HASH_LEN],
                          uint8_t out[QR_HASH_LEN])
 {
@@ -60,14 +60,12 @@ void qr_merkle_node_hash(const uint8_t left[QR_HASH_LEN], const uint8_t right[QR
     buf[0] = 0x01;
     memcpy(buf + 1, left, QR_HASH_LEN);
     memcpy(buf + 1 + QR_HASH_LEN, right, QR_HASH_LEN);
-    crypto_hash_sha256(out, buf, sizeof buf);
+    qr_sha256(out, buf, sizeof buf);
 }
 
 void qr_merkle_empty_root(uint8_t out[QR_HASH_LEN])
 {
-    static const uint8_t nothing;
-
-    crypto_hash_sha256(out, &nothing, 0);
+    qr_sha256(out, NULL, 0);
 }
 
 static unsigned bit_count(uint64_t x)

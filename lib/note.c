@@ -56,6 +56,7 @@
  * ever handed to libsodium; nothing here copies them.
  */
 #include "note.h"
+#include "sha256.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -158,15 +159,15 @@ static int text_ok(const char *text, size_t len)
 
 void qr_note_key_id(const char *name, uint8_t type, const uint8_t pk[32], uint8_t id[4])
 {
-    crypto_hash_sha256_state st;
-    uint8_t h[crypto_hash_sha256_BYTES];
+    qr_sha256_state st;
+    uint8_t h[QR_SHA256_BYTES];
     const uint8_t sep[2] = {'\n', type};
 
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const uint8_t *)name, strlen(name));
-    crypto_hash_sha256_update(&st, sep, sizeof sep);
-    crypto_hash_sha256_update(&st, pk, 32);
-    crypto_hash_sha256_final(&st, h);
+    qr_sha256_init(&st);
+    qr_sha256_update(&st, (const uint8_t *)name, strlen(name));
+    qr_sha256_update(&st, sep, sizeof sep);
+    qr_sha256_update(&st, pk, 32);
+    qr_sha256_final(&st, h);
     memcpy(id, h, 4);
 }
 

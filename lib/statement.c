@@ -3,9 +3,9 @@
  */
 #include "statement.h"
 
+#include "sha256.h"
 #include "util.h"
 
-#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,7 +84,7 @@ static int open_statement(const uint8_t *bytes, size_t len, int flags, int signa
     }
     memcpy(s->signer, e->signer.data, 32);
     if (!(flags & OPEN_NO_HASH))
-        crypto_hash_sha256(s->stmt_hash, e->statement.data, e->statement.len);
+        qr_sha256(s->stmt_hash, e->statement.data, e->statement.len);
     *out = s;
     s = NULL;
     rc = QR_OK;

@@ -21,17 +21,6 @@
 
 #include <sodium.h>
 
-/* Deterministic pseudo-random bytes (xorshift64*), so failures reproduce. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 2685821657736338717ULL;
-}
-
 static int is_refusal(int rc)
 {
     return rc == QR_BAD_STATEMENT || rc == QR_BAD_SIGNATURE || rc == QR_TOO_LARGE;
@@ -584,22 +573,22 @@ static void test_garbage(const qr_key *k)
         size_t n;
         switch (r % 3) {
         case 0:
-            n = (size_t)(rng() % sizeof buf);
+            n = (size_t)(t_rand() % sizeof buf);
             for (size_t i = 0; i < n; i++)
-                buf[i] = (uint8_t)rng();
+                buf[i] = (uint8_t)t_rand();
             break;
         case 1: /* field 1 with a random length, then noise */
-            n = 2 + (size_t)(rng() % (sizeof buf - 2));
+            n = 2 + (size_t)(t_rand() % (sizeof buf - 2));
             for (size_t i = 0; i < n; i++)
-                buf[i] = (uint8_t)rng();
+                buf[i] = (uint8_t)t_rand();
             buf[0] = 0x0a;
             break;
         default: /* a valid envelope with 1 to 4 random bytes overwritten */
             n = slen;
             memcpy(buf, sealed, slen);
-            for (int j = 0, c = 1 + (int)(rng() % 4); j < c; j++) {
-                size_t at = (size_t)(rng() % slen);
-                uint8_t v = (uint8_t)rng();
+            for (int j = 0, c = 1 + (int)(t_rand() % 4); j < c; j++) {
+                size_t at = (size_t)(t_rand() % slen);
+                uint8_t v = (uint8_t)t_rand();
                 buf[at] = v == sealed[at] ? (uint8_t)(v ^ 0x55) : v;
             }
             break;

@@ -29,7 +29,7 @@ grep -q "^ExecStart=$P/bin/quorum-mirror --config $P/etc/quorum/mirror-%i.conf$"
 pass "installed into $P: programs, units naming them, example configuration, man pages"
 
 v=$("$P/bin/quorumd" --version)
-for lib in "^quorumd [0-9]" "^libzmq [0-9]" "^libsodium [0-9]" "^sqlite3 [0-9]" "^libprotobuf-c [0-9]" \
+for lib in "^quorumd [0-9]" "^libzmq [0-9]" "^libsodium [0-9]" "^sha256 " "^sqlite3 [0-9]" "^libprotobuf-c [0-9]" \
            "^libsystemd [0-9]" "^database schema version 3$"; do
     echo "$v" | grep -q "$lib" || fail "quorumd --version lacks '$lib': $v"
 done

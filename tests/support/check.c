@@ -49,6 +49,16 @@ void tally(int bad, int line, const char *what)
     printf("FAIL %s:%d: %s: %d probe(s) went wrong\n", test_name, line, what, bad);
 }
 
+uint64_t t_rand(void)
+{
+    static uint64_t state = 0x9e3779b97f4a7c15ULL;
+
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    return state * 2685821657736338717ULL;
+}
+
 void *t_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);

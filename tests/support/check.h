@@ -24,6 +24,9 @@ void check_rc(int got, int want, int line, const char *what);
 /* A loop of many probes counts once if clean, else once per probe that went wrong. */
 void tally(int bad, int line, const char *what);
 
+/* Deterministic pseudo-random numbers (xorshift64*, one fixed seed), so failures reproduce. */
+uint64_t t_rand(void);
+
 /* malloc that exits 2 when out of memory. */
 void *t_xmalloc(size_t n);
 
