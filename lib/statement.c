@@ -231,44 +231,71 @@ static int wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
     return -1; /* more than ten bytes */
 }
 
+/* A field's tag, read exactly as protobuf-c reads it (so that the two agree on which field a
+ * byte string holds): at most five bytes, the field number kept in 32 bits, and a first byte
+ * with no field number bits refused. */
+static int wire_tag(const uint8_t **p, const uint8_t *end, uint32_t *field, uint32_t *type)
+{
+    const uint8_t *q = *p;
+    if (q == end || (q[0] & 0xf8) == 0)
+        return -1;
+    uint32_t f = (uint32_t)(q[0] & 0x7f) >> 3;
+    unsigned shift = 4;
+    size_t i = 1;
+    while (q[i - 1] & 0x80) {
+        if (i == 5 || q + i == end)
+            return -1;
+        f |= (uint32_t)(q[i] & 0x7f) << shift;
+        shift += 7;
+        i++;
+    }
+    *type = q[0] & 7;
+    *field = f;
+    *p = q + i;
+    return 0;
+}
+
 /* Walk every field of the message in p[0..n); -1 if it is not well formed at the top level,
  * or a wanted field has the wrong wire type. */
 static int wire_scan_message(const uint8_t *p, size_t n, wire_scan *w)
 {
+    if (n == 0)
+        return 0; /* an empty message (p may be NULL: the field was absent) */
     const uint8_t *end = p + n;
     while (p < end) {
-        uint64_t tag, v;
-        if (wire_varint(&p, end, &tag) != 0 || tag >> 3 == 0 || tag >> 3 > 0x1fffffff)
+        uint64_t v;
+        uint32_t field, type;
+        if (wire_tag(&p, end, &field, &type) != 0)
             return -1;
-        uint32_t field = (uint32_t)(tag >> 3), type = (uint32_t)(tag & 7);
-        int wanted = field == w->varint_field || field == w->bytes_field ||
-                     (field >= w->lo && field <= w->hi);
+        /* Field numbers 0 name nothing wanted (a zero in w means "none"). */
+        int is_varint = field && field == w->varint_field;
+        int is_bytes = field && field == w->bytes_field;
+        int in_range = field && field >= w->lo && field <= w->hi;
         switch (type) {
         case 0: /* varint */
-            if (wire_varint(&p, end, &v) != 0 || (wanted && field != w->varint_field))
+            if (wire_varint(&p, end, &v) != 0 || is_bytes || in_range)
                 return -1;
-            if (field == w->varint_field)
+            if (is_varint)
                 w->varint = v;
             break;
         case 1: /* 64-bit */
-            if ((size_t)(end - p) < 8 || wanted)
+            if ((size_t)(end - p) < 8 || is_varint || is_bytes || in_range)
                 return -1;
             p += 8;
             break;
         case 2: /* length-delimited */
-            if (wire_varint(&p, end, &v) != 0 || v > (uint64_t)(end - p) ||
-                (wanted && field == w->varint_field))
+            if (wire_varint(&p, end, &v) != 0 || v > (uint64_t)(end - p) || is_varint)
                 return -1;
-            if (field == w->bytes_field) {
+            if (is_bytes) {
                 w->bytes = p;
                 w->nbytes = (size_t)v;
-            } else if (wanted) {
+            } else if (in_range) {
                 w->last = field;
             }
             p += v;
             break;
         case 5: /* 32-bit */
-            if ((size_t)(end - p) < 4 || wanted)
+            if ((size_t)(end - p) < 4 || is_varint || is_bytes || in_range)
                 return -1;
             p += 4;
             break;
