@@ -490,11 +490,13 @@ static void handle_inclusion(qr_server *s, zmq_msg_t *peer, uint64_t id,
     uint64_t size = f && q->size == 0 ? f->size : q->size;
     qr_merkle_proof proof;
     uint8_t root[QR_HASH_LEN], leaf[QR_HASH_LEN];
+    qr_store_read_begin(s->store);
     int rc = qr_store_inclusion_proof(s->store, forum, q->index, size, &proof);
     if (rc == QR_OK)
         rc = qr_store_tree_hash(s->store, forum, size, root);
     if (rc == QR_OK)
         rc = qr_store_leaf_hash(s->store, forum, q->index, leaf);
+    qr_store_read_end(s->store);
     if (rc != QR_OK) {
         qr_reply_status(s, peer, id, rc, proof_error(rc));
         return;
@@ -516,11 +518,13 @@ static void handle_consistency(qr_server *s, zmq_msg_t *peer, uint64_t id,
     uint64_t size = f && q->new_size == 0 ? f->size : q->new_size;
     qr_merkle_proof proof;
     uint8_t root[QR_HASH_LEN], old_root[QR_HASH_LEN];
+    qr_store_read_begin(s->store);
     int rc = qr_store_consistency_proof(s->store, forum, q->old_size, size, &proof);
     if (rc == QR_OK)
         rc = qr_store_tree_hash(s->store, forum, size, root);
     if (rc == QR_OK)
         rc = qr_store_tree_hash(s->store, forum, q->old_size, old_root);
+    qr_store_read_end(s->store);
     if (rc != QR_OK) {
         qr_reply_status(s, peer, id, rc, proof_error(rc));
         return;

@@ -61,6 +61,8 @@ enum {
     Q_CKPT_LATEST,
     Q_RECOMPUTE,
     Q_LEAVES,
+    Q_READ_BEGIN,
+    Q_READ_END,
     Q_COUNT
 };
 
@@ -79,6 +81,8 @@ static const char *const sql_text[Q_COUNT] = {
     /* Entries and their leaf hashes, each in one scan of its table, stepped side by side. */
     [Q_RECOMPUTE] = "SELECT seq, entry FROM entries WHERE forum_id = ?1 ORDER BY seq",
     [Q_LEAVES] = "SELECT idx, hash FROM hashes WHERE forum_id = ?1 AND level = 0 ORDER BY idx",
+    [Q_READ_BEGIN] = "BEGIN DEFERRED",
+    [Q_READ_END] = "COMMIT",
 };
 
 static const char schema[] =
@@ -176,6 +180,7 @@ struct qr_store {
     sqlite3_stmt *q[Q_COUNT];
     hash_slot *cache;
     int in_batch;
+    int in_read; /* a read transaction of qr_store_read_begin() is open */
     qr_store_forum **forums; /* creation order */
     size_t nforums, cap_forums, committed_forums;
     qr_strmap index; /* forum id -> qr_store_forum */
@@ -537,6 +542,7 @@ void qr_store_destroy(qr_store **sp)
     qr_store *s = *sp;
     if (s->in_batch)
         qr_store_rollback(s);
+    qr_store_read_end(s);
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
     if (s->db)
@@ -551,9 +557,34 @@ void qr_store_destroy(qr_store **sp)
     *sp = NULL;
 }
 
+/* Outside a transaction every statement is one of its own: SQLite takes the WAL read lock
+ * before it and drops it after (two fcntl calls on the -shm file) and checks the WAL index
+ * again, which for a proof of a dozen stored hashes cost as much as the reads (bench/
+ * qb_served: 25 fcntl calls a proof).  One deferred transaction around them takes the lock
+ * once, and the reads see one snapshot.  Inside a batch the batch is the snapshot. */
+void qr_store_read_begin(qr_store *s)
+{
+    if (s->in_batch || s->in_read)
+        return;
+    sqlite3_stmt *q = s->q[Q_READ_BEGIN];
+    s->in_read = sqlite3_step(q) == SQLITE_DONE;
+    sqlite3_reset(q);
+}
+
+void qr_store_read_end(qr_store *s)
+{
+    if (!s->in_read)
+        return;
+    sqlite3_stmt *q = s->q[Q_READ_END];
+    if (sqlite3_step(q) != SQLITE_DONE)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL); /* a read has nothing to lose */
+    sqlite3_reset(q);
+    s->in_read = 0;
+}
+
 int qr_store_begin(qr_store *s)
 {
-    if (s->in_batch)
+    if (s->in_batch || s->in_read)
         return QR_INTERNAL;
     s->fault = s->fault_errno = 0;
     if (exec(s, "BEGIN IMMEDIATE"))

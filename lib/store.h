@@ -87,6 +87,14 @@ typedef int (*qr_store_entry_fn)(void *ctx, uint64_t seq, const uint8_t *entry, 
 int qr_store_read(qr_store *s, const char *forum, uint64_t from, uint64_t count,
                   qr_store_entry_fn fn, void *ctx);
 
+/* Reads between qr_store_read_begin() and qr_store_read_end() share one read transaction:
+ * one snapshot of the file, and one lock for all of them (a proof is a dozen reads).  Use it
+ * around reads outside a batch; no batch may begin until it ends (qr_store_begin() returns
+ * QR_INTERNAL).  Inside a batch, or if the transaction cannot be had, the reads are made as
+ * they would be without it. */
+void qr_store_read_begin(qr_store *s);
+void qr_store_read_end(qr_store *s);
+
 int qr_store_tree_hash(qr_store *s, const char *forum, uint64_t size, uint8_t root[QR_HASH_LEN]);
 int qr_store_leaf_hash(qr_store *s, const char *forum, uint64_t index, uint8_t out[QR_HASH_LEN]);
 int qr_store_inclusion_proof(qr_store *s, const char *forum, uint64_t index, uint64_t size,

@@ -634,6 +634,125 @@ static int contains(const char *hay, const char *needle)
     return hay && strstr(hay, needle) != NULL;
 }
 
+/* A proof as quorumd serves it: with the tree heads and the leaf hash its reply carries, all
+ * inside one read transaction (qr_store_read_begin).  Every leaf of the latest tree, and
+ * consistency from every size to the latest and to a smaller tree, against independent roots. */
+static int served_inclusion(qr_store *s, const model *m, size_t i, size_t n, const uint8_t *want)
+{
+    qr_merkle_proof p;
+    uint8_t root[QR_HASH_LEN], leaf[QR_HASH_LEN];
+    qr_store_read_begin(s);
+    int rc = qr_store_inclusion_proof(s, m->forum, i, n, &p);
+    if (rc == QR_OK)
+        rc = qr_store_tree_hash(s, m->forum, n, root);
+    if (rc == QR_OK)
+        rc = qr_store_leaf_hash(s, m->forum, i, leaf);
+    qr_store_read_end(s);
+    if (rc == QR_OK && memcmp(root, want, QR_HASH_LEN) == 0 &&
+        memcmp(leaf, m->r[i].leaf, QR_HASH_LEN) == 0 &&
+        qr_merkle_verify_inclusion(i, n, leaf, &p, root) == QR_OK)
+        return 0;
+    printf("FAIL served inclusion of %zu in %zu: %s\n", i, n, qr_code_name(rc));
+    return 1;
+}
+
+static int served_consistency(qr_store *s, const model *m, size_t old, size_t n,
+                              const uint8_t *want_old, const uint8_t *want)
+{
+    qr_merkle_proof p;
+    uint8_t root[QR_HASH_LEN], old_root[QR_HASH_LEN];
+    qr_store_read_begin(s);
+    int rc = qr_store_consistency_proof(s, m->forum, old, n, &p);
+    if (rc == QR_OK)
+        rc = qr_store_tree_hash(s, m->forum, n, root);
+    if (rc == QR_OK)
+        rc = qr_store_tree_hash(s, m->forum, old, old_root);
+    qr_store_read_end(s);
+    if (rc == QR_OK && memcmp(root, want, QR_HASH_LEN) == 0 &&
+        memcmp(old_root, want_old, QR_HASH_LEN) == 0 &&
+        qr_merkle_verify_consistency(old, n, old_root, root, &p) == QR_OK)
+        return 0;
+    printf("FAIL served consistency %zu -> %zu: %s\n", old, n, qr_code_name(rc));
+    return 1;
+}
+
+static void check_served(qr_store *s, const model *m)
+{
+    size_t n = m->n, half = m->n / 2 + 3;
+    uint8_t want[QR_HASH_LEN], want_half[QR_HASH_LEN], want_old[QR_HASH_LEN];
+    int bad = 0;
+    model_root(m, n, want);
+    model_root(m, half, want_half);
+    for (size_t i = 0; i < n; i++)
+        bad += served_inclusion(s, m, i, n, want);
+    for (size_t i = 0; i < half; i++)
+        bad += served_inclusion(s, m, i, half, want_half);
+    tally(bad, __LINE__, "inclusion proofs with their heads and leaves in one read");
+    bad = 0;
+    for (size_t old = 1; old <= n; old++) {
+        model_root(m, old, want_old);
+        bad += served_consistency(s, m, old, n, want_old, want);
+        if (old <= half)
+            bad += served_consistency(s, m, old, half, want_old, want_half);
+    }
+    tally(bad, __LINE__, "consistency proofs with both heads in one read");
+}
+
+/* Reads in a read transaction, and batches around them: no batch begins while a read is open,
+ * and what a batch commits or rolls back is what the next read sees, tree heads included. */
+static void test_read_transactions(const char *path, model *ics)
+{
+    uint8_t root[QR_HASH_LEN], want[QR_HASH_LEN];
+    qr_store *s = OPEN(path, 0);
+    if (!s)
+        return;
+    check_served(s, ics);
+
+    qr_store_read_begin(s);
+    CHECK_RC(qr_store_begin(s), QR_INTERNAL, "a batch while a read transaction is open");
+    qr_store_read_end(s);
+    CHECK_RC(qr_store_begin(s), QR_OK, "a batch once the read has ended");
+    qr_store_read_begin(s); /* inside a batch: the batch is the snapshot */
+    tally(append_n(s, ics, 3, 21), __LINE__, "appending inside a read in a batch");
+    model_root(ics, ics->n, want);
+    CHECK(qr_store_tree_hash(s, ics->forum, ics->n, root) == QR_OK &&
+              memcmp(root, want, QR_HASH_LEN) == 0,
+          "the batch's reads see its own appends");
+    qr_store_read_end(s);
+    CHECK_RC(qr_store_commit(s), QR_OK, "commit");
+    CHECK(qr_store_tree_hash(s, ics->forum, ics->n, root) == QR_OK &&
+              memcmp(root, want, QR_HASH_LEN) == 0,
+          "after the commit the latest head is the new tree's");
+    check_served(s, ics);
+
+    /* A rolled-back batch: reads inside it see its appends, reads after it do not. */
+    size_t n0 = ics->n;
+    model scratch = {ics->forum, NULL, 0, 0};
+    CHECK_RC(qr_store_begin(s), QR_OK, "begin a batch to roll back");
+    for (size_t i = 0; i < 5; i++) {
+        rec r = make_rec(ics->forum, n0 + i, 22);
+        uint64_t seq = 0;
+        CHECK(qr_store_append(s, ics->forum, r.bytes, r.len, r.stmt_hash, &seq) == QR_OK,
+              "appending %zu to roll back", n0 + i);
+        model_push(&scratch, r);
+    }
+    CHECK(qr_store_tree_hash(s, ics->forum, n0 + 5, root) == QR_OK &&
+              memcmp(root, want, QR_HASH_LEN) != 0,
+          "inside the batch the latest head is the longer tree's");
+    qr_store_rollback(s);
+    model_root(ics, n0, want);
+    CHECK(qr_store_tree_hash(s, ics->forum, n0, root) == QR_OK &&
+              memcmp(root, want, QR_HASH_LEN) == 0,
+          "after the rollback the latest head is the committed tree's");
+    qr_store_read_begin(s);
+    CHECK_RC(qr_store_tree_hash(s, ics->forum, n0 + 5, root), QR_OUT_OF_RANGE,
+             "after the rollback a read finds no longer tree");
+    qr_store_read_end(s);
+    check_served(s, ics);
+    model_free(&scratch);
+    qr_store_destroy(&s);
+}
+
 /* Each change through a plain SQL connection is stopped by the triggers. */
 static void test_triggers(const char *path, const model *ics, const model *lpt)
 {
@@ -985,6 +1104,7 @@ int main(int argc, char **argv)
     qr_store_destroy(&s);
     test_duplicate(path, &ics, &lpt);
     test_rollback_forum(path, &ics);
+    test_read_transactions(path, &ics);
     test_triggers(path, &ics, &lpt);
     test_readonly(path, &ics, &lpt);
     test_replace();
