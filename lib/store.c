@@ -57,6 +57,7 @@ enum {
     Q_ENTRY_RANGE,
     Q_HASH_INSERT,
     Q_HASH_GET,
+    Q_HASH_PAIR,
     Q_CKPT_INSERT,
     Q_CKPT_LATEST,
     Q_RECOMPUTE,
@@ -75,6 +76,8 @@ static const char *const sql_text[Q_COUNT] = {
                       "AND seq < ?3 ORDER BY seq",
     [Q_HASH_INSERT] = "INSERT INTO hashes(forum_id, level, idx, hash) VALUES (?1, ?2, ?3, ?4)",
     [Q_HASH_GET] = "SELECT hash FROM hashes WHERE forum_id = ?1 AND level = ?2 AND idx = ?3",
+    [Q_HASH_PAIR] = "SELECT idx, hash FROM hashes WHERE forum_id = ?1 AND level = 0 "
+                    "AND idx BETWEEN ?2 AND ?3",
     [Q_CKPT_INSERT] = "INSERT INTO checkpoints(forum_id, size, note) VALUES (?1, ?2, ?3)",
     [Q_CKPT_LATEST] = "SELECT size, note FROM checkpoints WHERE forum_id = ?1 "
                       "ORDER BY size DESC LIMIT 1",
@@ -167,6 +170,12 @@ static int foreign_database(sqlite3 *db)
  * is open. */
 #define HASH_CACHE_SLOTS 16384
 #define HASH_CACHE_LEVEL 8
+/* Below the cache, a read transaction remembers what it has read: the tree heads a proof's
+ * reply carries are made of nodes the proof itself reads (an old tree's head is its frontier,
+ * and its consistency proof reads every node of that), and the leaf an inclusion proof is
+ * about sits beside its first sibling, so one read of the pair serves both.  A proof reads
+ * fewer than 20 nodes below the cache; once the memo is full, reads go on without it. */
+#define MEMO_SLOTS 32
 
 typedef struct {
     int64_t forum_id; /* 0: empty (row ids start at 1) */
@@ -181,6 +190,8 @@ struct qr_store {
     hash_slot *cache;
     int in_batch;
     int in_read; /* a read transaction of qr_store_read_begin() is open */
+    hash_slot memo[MEMO_SLOTS]; /* what it has read below HASH_CACHE_LEVEL */
+    size_t nmemo;
     qr_store_forum **forums; /* creation order */
     size_t nforums, cap_forums, committed_forums;
     qr_strmap index; /* forum id -> qr_store_forum */
@@ -347,6 +358,49 @@ static hash_slot *cache_slot(qr_store *s, int64_t forum_id, unsigned level, uint
     return &s->cache[(x ^ (x >> 29)) & (HASH_CACHE_SLOTS - 1)];
 }
 
+static const hash_slot *memo_find(const qr_store *s, int64_t forum_id, unsigned level,
+                                  uint64_t index)
+{
+    for (size_t i = 0; i < s->nmemo; i++)
+        if (s->memo[i].index == index && s->memo[i].level == level &&
+            s->memo[i].forum_id == forum_id)
+            return &s->memo[i];
+    return NULL;
+}
+
+static void memo_put(qr_store *s, int64_t forum_id, unsigned level, uint64_t index,
+                     const uint8_t hash[QR_HASH_LEN])
+{
+    if (!s->in_read || level >= HASH_CACHE_LEVEL || s->nmemo == MEMO_SLOTS)
+        return;
+    hash_slot *m = &s->memo[s->nmemo++];
+    *m = (hash_slot){forum_id, index, level, {0}};
+    memcpy(m->hash, hash, QR_HASH_LEN);
+}
+
+/* Leaves (index & ~1) and (index | 1) in one read: out gets `index`'s, the memo both. */
+static int read_leaf_pair(hash_ctx *h, uint64_t index, uint8_t out[QR_HASH_LEN])
+{
+    sqlite3_stmt *q = h->s->q[Q_HASH_PAIR];
+    sqlite3_bind_int64(q, 1, h->forum_id);
+    sqlite3_bind_int64(q, 2, (int64_t)(index & ~(uint64_t)1));
+    sqlite3_bind_int64(q, 3, (int64_t)(index | 1));
+    int rc = QR_NOT_FOUND;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        uint64_t at = (uint64_t)sqlite3_column_int64(q, 0);
+        const uint8_t *hash = sqlite3_column_blob(q, 1);
+        if (sqlite3_column_bytes(q, 1) != QR_HASH_LEN)
+            continue;
+        memo_put(h->s, h->forum_id, 0, at, hash);
+        if (at == index) {
+            memcpy(out, hash, QR_HASH_LEN);
+            rc = QR_OK;
+        }
+    }
+    sqlite3_reset(q);
+    return rc;
+}
+
 static int read_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[QR_HASH_LEN])
 {
     hash_ctx *h = ctx;
@@ -355,6 +409,13 @@ static int read_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[QR_H
         memcpy(out, slot->hash, QR_HASH_LEN);
         return QR_OK;
     }
+    const hash_slot *m = h->s->in_read ? memo_find(h->s, h->forum_id, level, index) : NULL;
+    if (m) {
+        memcpy(out, m->hash, QR_HASH_LEN);
+        return QR_OK;
+    }
+    if (h->s->in_read && level == 0 && h->s->nmemo + 2 <= MEMO_SLOTS)
+        return read_leaf_pair(h, index, out);
     sqlite3_stmt *q = h->s->q[Q_HASH_GET];
     sqlite3_bind_int64(q, 1, h->forum_id);
     sqlite3_bind_int(q, 2, (int)level);
@@ -369,6 +430,8 @@ static int read_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[QR_H
         *slot = (hash_slot){h->forum_id, index, level, {0}};
         memcpy(slot->hash, out, QR_HASH_LEN);
     }
+    if (rc == QR_OK)
+        memo_put(h->s, h->forum_id, level, index, out);
     return rc;
 }
 
@@ -569,6 +632,7 @@ void qr_store_read_begin(qr_store *s)
     sqlite3_stmt *q = s->q[Q_READ_BEGIN];
     s->in_read = sqlite3_step(q) == SQLITE_DONE;
     sqlite3_reset(q);
+    s->nmemo = 0;
 }
 
 void qr_store_read_end(qr_store *s)
@@ -580,6 +644,7 @@ void qr_store_read_end(qr_store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL); /* a read has nothing to lose */
     sqlite3_reset(q);
     s->in_read = 0;
+    s->nmemo = 0;
 }
 
 int qr_store_begin(qr_store *s)
