@@ -346,7 +346,25 @@ const char *qr_store_fault(const qr_store *s)
 typedef struct {
     qr_store *s;
     int64_t forum_id;
+    const qr_merkle_frontier *fr; /* the forum's right edge, or NULL while it is being built */
 } hash_ctx;
+
+/* Every proof of a forum's latest tree reads nodes of its right edge (the hash of the ragged
+ * part is folded from them), and the store keeps that edge in memory: its nodes below the
+ * cache's levels would otherwise be a read of SQLite each.  A node of any tree that is on the
+ * edge of the current one is the same complete subtree, so this serves proofs of older trees
+ * too. */
+static int frontier_node(const qr_merkle_frontier *fr, unsigned level, uint64_t index,
+                         uint8_t out[QR_HASH_LEN])
+{
+    if (!fr || level >= 64 || !((fr->size >> level) & 1))
+        return 0;
+    uint64_t above = level == 63 ? 0 : fr->size >> (level + 1); /* the larger subtrees' bits */
+    if (index != above << 1)
+        return 0;
+    memcpy(out, fr->hash[__builtin_popcountll(above)], QR_HASH_LEN);
+    return 1;
+}
 
 static hash_slot *cache_slot(qr_store *s, int64_t forum_id, unsigned level, uint64_t index)
 {
@@ -404,6 +422,8 @@ static int read_leaf_pair(hash_ctx *h, uint64_t index, uint8_t out[QR_HASH_LEN])
 static int read_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[QR_HASH_LEN])
 {
     hash_ctx *h = ctx;
+    if (frontier_node(h->fr, level, index, out))
+        return QR_OK;
     hash_slot *slot = cache_slot(h->s, h->forum_id, level, index);
     if (slot && slot->forum_id == h->forum_id && slot->level == level && slot->index == index) {
         memcpy(out, slot->hash, QR_HASH_LEN);
@@ -463,7 +483,7 @@ static int load_forums(qr_store *s)
         if ((rc = forum_add(s, sqlite3_column_int64(q, 0), forum ? forum : "",
                             name ? name : "", &f)) != QR_OK)
             goto out;
-        hash_ctx h = {s, f->id};
+        hash_ctx h = {s, f->id, NULL};
         if ((rc = qr_merkle_frontier_load(&f->fr, (uint64_t)sqlite3_column_int64(q, 3),
                                           read_hash, &h)) != QR_OK) {
             rc = QR_TAMPERED;
@@ -765,7 +785,7 @@ int qr_store_append(qr_store *s, const char *forum, const uint8_t *entry, size_t
         return rc;
     uint8_t leaf[QR_HASH_LEN];
     qr_merkle_leaf_hash(entry, len, leaf);
-    hash_ctx h = {s, f->id};
+    hash_ctx h = {s, f->id, NULL};
     if ((rc = qr_merkle_frontier_append(&f->fr, leaf, store_hash, &h)) != QR_OK)
         return rc;
     *seq = f->size++;
@@ -855,6 +875,7 @@ static int with_forum(qr_store *s, const char *forum, hash_ctx *h)
         return QR_UNKNOWN_FORUM;
     h->s = s;
     h->forum_id = f->id;
+    h->fr = &f->fr;
     return QR_OK;
 }
 
