@@ -176,6 +176,17 @@ static int foreign_database(sqlite3 *db)
  * about sits beside its first sibling, so one read of the pair serves both.  A proof reads
  * fewer than 20 nodes below the cache; once the memo is full, reads go on without it. */
 #define MEMO_SLOTS 32
+/* The latest tree head of a forum, folded from its frontier (popcount(size) - 1 hashes), is in
+ * every proof's reply.  A forum's committed tree of a given size never changes, so a head
+ * folded outside a batch is kept by forum and size; inside a batch, whose appends may yet be
+ * rolled back, none is kept. */
+#define ROOT_SLOTS 16
+
+typedef struct {
+    int64_t forum_id; /* 0: empty */
+    uint64_t size;
+    uint8_t root[QR_HASH_LEN];
+} root_slot;
 
 typedef struct {
     int64_t forum_id; /* 0: empty (row ids start at 1) */
@@ -192,6 +203,7 @@ struct qr_store {
     int in_read; /* a read transaction of qr_store_read_begin() is open */
     hash_slot memo[MEMO_SLOTS]; /* what it has read below HASH_CACHE_LEVEL */
     size_t nmemo;
+    root_slot roots[ROOT_SLOTS]; /* latest heads folded outside batches */
     qr_store_forum **forums; /* creation order */
     size_t nforums, cap_forums, committed_forums;
     qr_strmap index; /* forum id -> qr_store_forum */
@@ -879,6 +891,20 @@ static int with_forum(qr_store *s, const char *forum, hash_ctx *h)
     return QR_OK;
 }
 
+static void latest_root(qr_store *s, const qr_store_forum *f, uint8_t root[QR_HASH_LEN])
+{
+    root_slot *r = &s->roots[(uint64_t)f->id % ROOT_SLOTS];
+    if (!s->in_batch && r->forum_id == f->id && r->size == f->size) {
+        memcpy(root, r->root, QR_HASH_LEN);
+        return;
+    }
+    qr_merkle_frontier_root(&f->fr, root);
+    if (!s->in_batch) {
+        *r = (root_slot){f->id, f->size, {0}};
+        memcpy(r->root, root, QR_HASH_LEN);
+    }
+}
+
 int qr_store_tree_hash(qr_store *s, const char *forum, uint64_t size, uint8_t root[QR_HASH_LEN])
 {
     hash_ctx h;
@@ -889,7 +915,7 @@ int qr_store_tree_hash(qr_store *s, const char *forum, uint64_t size, uint8_t ro
     if (size > f->size)
         return QR_OUT_OF_RANGE;
     if (size == f->size) { /* the latest head needs no reads: the frontier has it */
-        qr_merkle_frontier_root(&f->fr, root);
+        latest_root(s, f, root);
         return QR_OK;
     }
     return qr_merkle_tree_hash(size, read_hash, &h, root);
