@@ -10,12 +10,14 @@
  *                                         SHA-256 of the statement bytes, unique per forum, so a
  *                                         replayed statement is refused
  *   hashes(forum_id, level, idx, hash)    Merkle stored hashes (see merkle.h): written once
+ *   tiles(forum_id, level, idx, hashes)   the same hashes of levels 0 to 7 again, 30 to a row,
+ *                                         for proofs (store_tiles.c)
  *   checkpoints(forum_id, size, note)     every signed checkpoint, exactly as signed
  *
- * All tables are STRICT.  Triggers abort any UPDATE or DELETE of forums, entries, hashes and
- * checkpoints: the log is append-only even to someone holding a SQL shell, short of dropping
- * the triggers (and then the tree heads no longer match the signed checkpoints, which the
- * daemon checks at start).
+ * All tables are STRICT.  Triggers abort any UPDATE or DELETE of forums, entries, hashes,
+ * tiles and checkpoints: the log is append-only even to someone holding a SQL shell, short of
+ * dropping the triggers (and then the tree heads no longer match the signed checkpoints,
+ * which the daemon checks at start).
  *
  * Durability: WAL with synchronous=FULL, so COMMIT returns only after the WAL is fsynced.
  * There is exactly one writing connection per file (SQLite before 3.51.3 can corrupt a WAL
@@ -31,6 +33,7 @@
 #include "log.h"
 #include "statement.h"
 #include "store_schema.h"
+#include "store_tiles.h"
 #include "strmap.h"
 
 #include "util.h"
@@ -58,6 +61,7 @@ enum {
     Q_HASH_INSERT,
     Q_HASH_GET,
     Q_HASH_PAIR,
+    Q_TILE_GET,
     Q_CKPT_INSERT,
     Q_CKPT_LATEST,
     Q_RECOMPUTE,
@@ -78,6 +82,7 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_HASH_GET] = "SELECT hash FROM hashes WHERE forum_id = ?1 AND level = ?2 AND idx = ?3",
     [Q_HASH_PAIR] = "SELECT idx, hash FROM hashes WHERE forum_id = ?1 AND level = 0 "
                     "AND idx BETWEEN ?2 AND ?3",
+    [Q_TILE_GET] = "SELECT hashes FROM tiles WHERE id = ?1",
     [Q_CKPT_INSERT] = "INSERT INTO checkpoints(forum_id, size, note) VALUES (?1, ?2, ?3)",
     [Q_CKPT_LATEST] = "SELECT size, note FROM checkpoints WHERE forum_id = ?1 "
                       "ORDER BY size DESC LIMIT 1",
@@ -86,6 +91,12 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_LEAVES] = "SELECT idx, hash FROM hashes WHERE forum_id = ?1 AND level = 0 ORDER BY idx",
     [Q_READ_BEGIN] = "BEGIN DEFERRED",
     [Q_READ_END] = "COMMIT",
+};
+
+/* Queries of tables that later schema versions made: not prepared for an older file opened
+ * read-only (a writable open has upgraded it). */
+static const int sql_since[Q_COUNT] = {
+    [Q_TILE_GET] = 4,
 };
 
 static const char schema[] =
@@ -121,6 +132,7 @@ static const struct {
                 " AND stmt_hash = NEW.stmt_hash)"},
     {"hashes", "EXISTS (SELECT 1 FROM hashes WHERE forum_id = NEW.forum_id AND level = NEW.level"
                " AND idx = NEW.idx)"},
+    {"tiles", "EXISTS (SELECT 1 FROM tiles WHERE id = NEW.id)"},
     {"checkpoints", "EXISTS (SELECT 1 FROM checkpoints WHERE forum_id = NEW.forum_id"
                     " AND size = NEW.size)"},
 };
@@ -176,6 +188,20 @@ static int foreign_database(sqlite3 *db)
  * about sits beside its first sibling, so one read of the pair serves both.  A proof reads
  * fewer than 20 nodes below the cache; once the memo is full, reads go on without it. */
 #define MEMO_SLOTS 32
+/* Inside a read transaction the levels below the cache come from tiles (store_tiles.c): two a
+ * proof, the same two for the heads beside it.  The tiles read are kept until it ends; a block
+ * without a tile (the right edge) is kept too, as absent, so its nodes are read one by one. */
+#define TILE_SLOTS 4
+
+_Static_assert(HASH_CACHE_LEVEL == QR_TILE_LEVELS, "tiles hold exactly the levels below the cache");
+
+typedef struct {
+    int64_t forum_id; /* 0: empty */
+    unsigned base;
+    uint64_t tile;
+    int present;
+    uint8_t hash[QR_TILE_HASHES][QR_HASH_LEN];
+} tile_slot;
 /* The latest tree head of a forum, folded from its frontier (popcount(size) - 1 hashes), is in
  * every proof's reply.  A forum's committed tree of a given size never changes, so a head
  * folded outside a batch is kept by forum and size; inside a batch, whose appends may yet be
@@ -200,9 +226,12 @@ struct qr_store {
     sqlite3_stmt *q[Q_COUNT];
     hash_slot *cache;
     int in_batch;
-    int in_read; /* a read transaction of qr_store_read_begin() is open */
+    int in_read;                /* a read transaction of qr_store_read_begin() is open */
     hash_slot memo[MEMO_SLOTS]; /* what it has read below HASH_CACHE_LEVEL */
     size_t nmemo;
+    tile_slot tile_memo[TILE_SLOTS]; /* the tiles it has read */
+    size_t next_tile;
+    qr_tile_writer tiles;        /* writable opens only */
     root_slot roots[ROOT_SLOTS]; /* latest heads folded outside batches */
     qr_store_forum **forums; /* creation order */
     size_t nforums, cap_forums, committed_forums;
@@ -431,6 +460,55 @@ static int read_leaf_pair(hash_ctx *h, uint64_t index, uint8_t out[QR_HASH_LEN])
     return rc;
 }
 
+/* The tile a node below the cache is in, read once in a read transaction; NULL if tiles
+ * cannot be read (an older file opened read-only, a forum beyond the tiles' keys) or the read
+ * failed. */
+static const tile_slot *tile_get(qr_store *s, int64_t forum_id, unsigned base, uint64_t tile)
+{
+    for (size_t i = 0; i < TILE_SLOTS; i++) {
+        const tile_slot *t = &s->tile_memo[i];
+        if (t->forum_id == forum_id && t->base == base && t->tile == tile)
+            return t;
+    }
+    sqlite3_stmt *q = s->q[Q_TILE_GET];
+    int64_t key;
+    if (!q || !qr_tile_key(forum_id, base, tile, &key))
+        return NULL;
+    tile_slot *t = &s->tile_memo[s->next_tile++ % TILE_SLOTS];
+    sqlite3_bind_int64(q, 1, key);
+    int r = sqlite3_step(q);
+    *t = (tile_slot){forum_id, base, tile, 0, {{0}}};
+    if (r == SQLITE_ROW && sqlite3_column_bytes(q, 0) == (int)sizeof t->hash) {
+        memcpy(t->hash, sqlite3_column_blob(q, 0), sizeof t->hash);
+        t->present = 1;
+    } else if (r != SQLITE_DONE && r != SQLITE_ROW) {
+        t->forum_id = 0;
+        t = NULL;
+    }
+    sqlite3_reset(q);
+    return t;
+}
+
+static int tile_node(qr_store *s, int64_t forum_id, unsigned level, uint64_t index,
+                     uint8_t out[QR_HASH_LEN])
+{
+    unsigned base, slot;
+    uint64_t tile;
+    qr_tile_locate(level, index, &base, &tile, &slot);
+    const tile_slot *t = tile_get(s, forum_id, base, tile);
+    if (!t || !t->present)
+        return 0;
+    memcpy(out, t->hash[slot], QR_HASH_LEN);
+    return 1;
+}
+
+static void tile_memo_clear(qr_store *s)
+{
+    for (size_t i = 0; i < TILE_SLOTS; i++)
+        s->tile_memo[i].forum_id = 0;
+    s->next_tile = 0;
+}
+
 static int read_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[QR_HASH_LEN])
 {
     hash_ctx *h = ctx;
@@ -446,6 +524,8 @@ static int read_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[QR_H
         memcpy(out, m->hash, QR_HASH_LEN);
         return QR_OK;
     }
+    if (h->s->in_read && level < QR_TILE_LEVELS && tile_node(h->s, h->forum_id, level, index, out))
+        return QR_OK;
     if (h->s->in_read && level == 0 && h->s->nmemo + 2 <= MEMO_SLOTS)
         return read_leaf_pair(h, index, out);
     sqlite3_stmt *q = h->s->q[Q_HASH_GET];
@@ -591,7 +671,7 @@ int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t
             (rc = qr_store_schema_check(s->db, path, 1, &from, err, errlen)) != QR_OK)
             goto out;
         rc = QR_IO;
-        if (exec(s, schema) || create_triggers(s->db)) {
+        if (exec(s, schema)) {
             qr_errf(err, errlen, "cannot initialise database %s: %s", path,
                     sqlite3_errmsg(s->db));
             goto out;
@@ -599,7 +679,8 @@ int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t
         if ((rc = qr_store_schema_upgrade(s->db, path, &from, err, errlen)) != QR_OK)
             goto out;
         rc = QR_IO;
-        if (exec(s, "COMMIT") || exec(s, "PRAGMA journal_mode=WAL") ||
+        /* The triggers last: they cover tables the upgrade may just have made. */
+        if (create_triggers(s->db) || exec(s, "COMMIT") || exec(s, "PRAGMA journal_mode=WAL") ||
             exec(s, "PRAGMA synchronous=FULL")) {
             qr_errf(err, errlen, "cannot initialise database %s: %s", path,
                     sqlite3_errmsg(s->db));
@@ -612,12 +693,19 @@ int qr_store_open(const char *path, int flags, qr_store **out, char *err, size_t
     if ((rc = qr_store_schema_check(s->db, path, !(flags & QR_STORE_READONLY),
                                     &s->schema_version, err, errlen)) != QR_OK)
         goto out;
-    for (int i = 0; i < Q_COUNT; i++)
+    for (int i = 0; i < Q_COUNT; i++) {
+        if (s->schema_version < sql_since[i])
+            continue;
         if (sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i],
                                NULL) != SQLITE_OK) {
             qr_errf(err, errlen, "cannot prepare queries: %s", sqlite3_errmsg(s->db));
             goto out;
         }
+    }
+    if (!(flags & QR_STORE_READONLY) && qr_tile_writer_open(s->db, &s->tiles) != QR_OK) {
+        qr_errf(err, errlen, "cannot prepare queries: %s", sqlite3_errmsg(s->db));
+        goto out;
+    }
     if ((rc = load_forums(s)) != QR_OK) {
         qr_errf(err, errlen, "cannot load forums from %s: %s", path, qr_strerror(rc));
         goto out;
@@ -640,6 +728,7 @@ void qr_store_destroy(qr_store **sp)
     qr_store_read_end(s);
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
+    qr_tile_writer_close(&s->tiles);
     if (s->db)
         sqlite3_close(s->db);
     for (size_t i = 0; i < s->nforums; i++)
@@ -665,6 +754,7 @@ void qr_store_read_begin(qr_store *s)
     s->in_read = sqlite3_step(q) == SQLITE_DONE;
     sqlite3_reset(q);
     s->nmemo = 0;
+    tile_memo_clear(s);
 }
 
 void qr_store_read_end(qr_store *s)
@@ -677,6 +767,7 @@ void qr_store_read_end(qr_store *s)
     sqlite3_reset(q);
     s->in_read = 0;
     s->nmemo = 0;
+    tile_memo_clear(s);
 }
 
 int qr_store_begin(qr_store *s)
@@ -801,7 +892,9 @@ int qr_store_append(qr_store *s, const char *forum, const uint8_t *entry, size_t
     if ((rc = qr_merkle_frontier_append(&f->fr, leaf, store_hash, &h)) != QR_OK)
         return rc;
     *seq = f->size++;
-    return QR_OK;
+    if ((rc = qr_tiles_after_append(&s->tiles, f->id, *seq)) != QR_OK)
+        note_fault(s);
+    return rc;
 }
 
 int qr_store_put_checkpoint(qr_store *s, const char *forum, uint64_t size, const char *note)

@@ -36,7 +36,7 @@ typedef struct {
 /* The schema version this build writes (see store_schema.c for versions and upgrades).  A
  * read-write open upgrades an older file in place, in one transaction; any open refuses a file
  * of a newer version, naming both versions. */
-#define QR_STORE_SCHEMA_VERSION 3
+#define QR_STORE_SCHEMA_VERSION 4
 
 /* A writable open refuses a file it cannot write (QR_IO) and, before writing anything, one
  * SQLite finds damaged (QR_TAMPERED, with SQLite's first complaint in err). */

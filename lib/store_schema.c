@@ -34,11 +34,15 @@
  *   3  witnessing: cosignatures (append-only), evidence of split views (append-only), alerts
  *      raised (each once).  Before this step these were made on first use; the step adopts
  *      such tables as they are (IF NOT EXISTS), so an upgraded file and a fresh one match.
+ *   4  tiles: the tree's levels 0 to 7 in rows of 30 hashes, so that a proof reads them in two
+ *      rows (store_tiles.c), append-only; the step fills them from the hashes table for every
+ *      complete block (about a second for a million entries).
  */
 #include "store_schema.h"
 
 #include "log.h"
 #include "store.h"
+#include "store_tiles.h"
 #include "util.h"
 
 #include <errno.h>
@@ -51,12 +55,14 @@ typedef struct {
     int to;           /* the version this step produces, from to - 1 */
     const char *what; /* for the log */
     const char *sql;
+    int (*fill)(sqlite3 *db); /* then, if not NULL: derive what the new tables hold */
 } schema_step;
 
 static const schema_step steps[] = {
     {2, "record each schema upgrade in schema_history",
      "CREATE TABLE schema_history(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL,"
-     "  software TEXT NOT NULL) STRICT;"},
+     "  software TEXT NOT NULL) STRICT;",
+     NULL},
     {3, "the witnessing tables: cosignatures, evidence and alerts",
      "CREATE TABLE IF NOT EXISTS cosignatures(forum_id INTEGER NOT NULL, size INTEGER NOT NULL,"
      "  witness TEXT NOT NULL, line TEXT NOT NULL, at INTEGER NOT NULL,"
@@ -72,7 +78,15 @@ static const schema_step steps[] = {
      "CREATE TRIGGER IF NOT EXISTS evidence_no_update BEFORE UPDATE ON evidence BEGIN"
      "  SELECT RAISE(ABORT, 'evidence is append-only'); END;"
      "CREATE TRIGGER IF NOT EXISTS evidence_no_delete BEFORE DELETE ON evidence BEGIN"
-     "  SELECT RAISE(ABORT, 'evidence is append-only'); END;"},
+     "  SELECT RAISE(ABORT, 'evidence is append-only'); END;",
+     NULL},
+    {4, "tiles of the tree's lowest levels, for proofs",
+     "CREATE TABLE tiles(id INTEGER PRIMARY KEY, forum_id INTEGER NOT NULL,"
+     "  level INTEGER NOT NULL, idx INTEGER NOT NULL, hashes BLOB NOT NULL,"
+     "  CHECK (level IN (0, 4) AND forum_id BETWEEN 1 AND 4194303"
+     "    AND idx BETWEEN 0 AND 1099511627775"
+     "    AND id = ((forum_id << 41) | ((level / 4) << 40) | idx))) STRICT;",
+     qr_tiles_fill},
 };
 
 #define NSTEPS (sizeof steps / sizeof *steps)
@@ -157,13 +171,16 @@ int qr_store_schema_upgrade(sqlite3 *db, const char *path, int *from, char *err,
         const schema_step *st = &steps[i];
         if (st->to <= v)
             continue;
+        int filled = QR_OK;
         if (sqlite3_exec(db, st->sql, NULL, NULL, NULL) != SQLITE_OK ||
-            record(db, st->to) != QR_OK) {
+            (st->fill && (filled = st->fill(db)) != QR_OK) || record(db, st->to) != QR_OK) {
             qr_errf(err, errlen,
                     "%s: the upgrade to schema version %d (%s) failed: %s; the "
                     "file was not changed",
-                    path, st->to, st->what, sqlite3_errmsg(db));
-            return QR_IO;
+                    path, st->to, st->what,
+                    filled == QR_TAMPERED ? "the stored tree hashes are incomplete"
+                                          : sqlite3_errmsg(db));
+            return filled == QR_TAMPERED ? QR_TAMPERED : QR_IO;
         }
         v = st->to;
     }

@@ -8,11 +8,13 @@
  * schema version 1 opens read-only without being changed, and read-write is upgraded in place
  * with its log intact; an upgrade that fails part way leaves the file at its old version;
  * files of a newer or a meaningless version are refused, unchanged, with a message naming the
- * versions.  A backup taken while batches are committed between its steps holds every
- * committed entry, passes integrity_check and has the same tree heads; a backup never
- * overwrites a file.
+ * versions.  The upgrade to version 4 fills the proof tiles from the stored hashes, exactly
+ * as appends write them, and refuses a file whose tree is not whole.  A backup taken while batches
+ * are committed between its steps holds every committed entry, passes integrity_check and has the
+ * same tree heads; a backup never overwrites a file.
  */
 #include "check.h"
+#include "merkle.h"
 #include "statement.h"
 #include "store.h"
 
@@ -109,10 +111,12 @@ static void test_fresh(void)
     query(path, "SELECT value FROM meta WHERE key = 'schema_version'", v, sizeof v);
     CHECK(atoi(v) == QR_STORE_SCHEMA_VERSION, "meta.schema_version of a new file is %s", v);
     query(path, "SELECT group_concat(version) FROM schema_history", v, sizeof v);
-    CHECK(strcmp(v, "2,3") == 0, "a new file records the steps it was built with (got '%s')", v);
+    CHECK(strcmp(v, "2,3,4") == 0, "a new file records the steps it was built with (got '%s')", v);
     query(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('cosignatures', 'evidence', "
                 "'alerts')", v, sizeof v);
     CHECK(strcmp(v, "3") == 0, "a new file has the witnessing tables (%s of 3)", v);
+    query(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'tiles'", v, sizeof v);
+    CHECK(strcmp(v, "1") == 0, "a new file has the tiles table");
 }
 
 /* A version 2 file made by a build that created the witnessing tables on first use: step 3
@@ -125,7 +129,8 @@ static void test_adopt_witness_tables(void)
     CHECK_RC(qr_store_open(path, 0, &s, err, sizeof err), QR_OK, "a new database");
     qr_store_destroy(&s);
     if (!CHECK(exec_sql(path, "INSERT INTO alerts VALUES ('overdue/f/a', 1);"
-                              "DELETE FROM schema_history WHERE version = 3;"
+                              "DROP TABLE tiles;"
+                              "DELETE FROM schema_history WHERE version >= 3;"
                               "UPDATE meta SET value = '2' WHERE key = 'schema_version';") == 0,
                "making a version 2 file that already holds the witnessing tables"))
         return;
@@ -172,11 +177,12 @@ static void test_fixture_v1(void)
         qr_store_destroy(&s);
     }
     query(path, "SELECT group_concat(version) FROM schema_history", v, sizeof v);
-    CHECK(strcmp(v, "2,3") == 0, "the upgrades 1 -> 2 -> 3 are recorded once each (got '%s')", v);
+    CHECK(strcmp(v, "2,3,4") == 0,
+          "the upgrades 1 -> 2 -> 3 -> 4 are recorded once each (got '%s')", v);
     CHECK_RC(qr_store_open(path, 0, &s, err, sizeof err), QR_OK, "reopening the upgraded file");
     qr_store_destroy(&s);
     query(path, "SELECT count(*) FROM schema_history", v, sizeof v);
-    CHECK(strcmp(v, "2") == 0, "reopening applies nothing again (%s rows)", v);
+    CHECK(strcmp(v, "3") == 0, "reopening applies nothing again (%s rows)", v);
 
     /* An upgrade that fails part way: a v1 file in which step 2's table already exists. */
     path_in(path, sizeof path, "v1-blocked.db");
@@ -304,6 +310,121 @@ static void test_backup(void)
     qr_store_destroy(&s);
 }
 
+/* ---- tiles (schema version 4) ----------------------------------------------------------- */
+
+/* SHA-256 over every tile of the file in key order, with their count. */
+static int tiles_digest(const char *path, uint8_t out[32])
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    crypto_hash_sha256_state st;
+    int n = -1;
+    crypto_hash_sha256_init(&st);
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT forum_id, level, idx, hashes FROM tiles "
+                           "ORDER BY forum_id, level, idx",
+                           -1, &q, NULL) == SQLITE_OK)
+        for (n = 0; sqlite3_step(q) == SQLITE_ROW; n++) {
+            int64_t key[3] = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                              sqlite3_column_int64(q, 2)};
+            crypto_hash_sha256_update(&st, (const uint8_t *)key, sizeof key);
+            crypto_hash_sha256_update(&st, sqlite3_column_blob(q, 3),
+                                      (unsigned long long)sqlite3_column_bytes(q, 3));
+        }
+    crypto_hash_sha256_final(&st, out);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Inclusion proofs of every leaf of a forum served as quorumd serves them (in a read
+ * transaction, through the tiles) against the tree head; the number that fail. */
+static int bad_served_proofs(qr_store *s, const char *forum)
+{
+    const qr_store_forum *f = qr_store_forum_find(s, forum);
+    uint8_t root[QR_HASH_LEN], leaf[QR_HASH_LEN];
+    qr_merkle_proof p;
+    int bad = 0;
+    for (uint64_t i = 0; f && i < f->size; i++) {
+        qr_store_read_begin(s);
+        int rc = qr_store_inclusion_proof(s, forum, i, f->size, &p);
+        if (rc == QR_OK)
+            rc = qr_store_tree_hash(s, forum, f->size, root);
+        if (rc == QR_OK)
+            rc = qr_store_leaf_hash(s, forum, i, leaf);
+        qr_store_read_end(s);
+        bad += rc != QR_OK || qr_merkle_verify_inclusion(i, f->size, leaf, &p, root) != QR_OK;
+    }
+    return f ? bad : -1;
+}
+
+static const char downgrade_to_3[] = "DROP TABLE tiles;"
+                                     "DELETE FROM schema_history WHERE version = 4;"
+                                     "UPDATE meta SET value = '3' WHERE key = 'schema_version';";
+
+/* Appends write a tile as each block completes; the upgrade of a version 3 file fills the same
+ * tiles from its stored hashes; a version 3 file read without upgrading serves proofs from the
+ * hashes table alone. */
+static void test_tiles_upgrade(void)
+{
+    char path[512], err[512], v[64];
+    uint8_t appended[32], filled[32];
+    path_in(path, sizeof path, "tiles.db");
+    qr_store *s = NULL;
+    CHECK_RC(qr_store_open(path, 0, &s, err, sizeof err), QR_OK, "a new database for tiles");
+    if (!s)
+        return;
+    /* 700 leaves: 43 tiles at level 0 and 2 at level 4; 20 leaves: 1 tile at level 0. */
+    CHECK(append_some(s, "big", 700) == 0 && append_some(s, "small", 20) == 0,
+          "appending to two forums");
+    CHECK(bad_served_proofs(s, "big") == 0 && bad_served_proofs(s, "small") == 0,
+          "proofs through the tiles written by appends verify");
+    qr_store_destroy(&s);
+    int n = tiles_digest(path, appended);
+    CHECK(n == 46, "appends made %d tiles, want 43 + 2 + 1", n);
+
+    CHECK(exec_sql(path, downgrade_to_3) == 0, "making it a version 3 file, without tiles");
+    CHECK_RC(qr_store_open(path, QR_STORE_READONLY, &s, err, sizeof err), QR_OK,
+             "the version 3 file, read-only");
+    CHECK(s && bad_served_proofs(s, "big") == 0,
+          "read-only and without tiles, its proofs verify from the stored hashes");
+    qr_store_destroy(&s);
+    CHECK_RC(qr_store_open(path, 0, &s, err, sizeof err), QR_OK, "the version 3 file, read-write");
+    CHECK(s && qr_store_schema_version(s) == 4, "it is upgraded to version 4");
+    CHECK(s && bad_served_proofs(s, "big") == 0 && bad_served_proofs(s, "small") == 0,
+          "proofs through the filled tiles verify");
+    qr_store_destroy(&s);
+    n = tiles_digest(path, filled);
+    CHECK(n == 46 && memcmp(appended, filled, 32) == 0,
+          "the upgrade filled the same %d tiles as the appends wrote", n);
+
+    /* A forum whose id is beyond the tiles' keys has none, and its proofs still verify. */
+    CHECK(exec_sql(path, "INSERT INTO forums(id, forum, name, created_at) "
+                         "VALUES (4194304, 'far', 'Far', 1)") == 0,
+          "a forum with id 2^22");
+    CHECK_RC(qr_store_open(path, 0, &s, err, sizeof err), QR_OK, "reopening with it");
+    CHECK(s && append_some(s, "far", 40) == 0, "appending 40 entries to it");
+    CHECK(s && bad_served_proofs(s, "far") == 0, "its proofs, without tiles, verify");
+    qr_store_destroy(&s);
+    query(path, "SELECT count(*) FROM tiles WHERE forum_id = 4194304", v, sizeof v);
+    CHECK(strcmp(v, "0") == 0, "it has no tiles (%s)", v);
+
+    /* A tree that is not whole (a stored hash gone, the triggers dropped to remove it) cannot
+     * be tiled: the upgrade is refused and the file stays at version 3. */
+    CHECK(exec_sql(path, downgrade_to_3) == 0 &&
+              exec_sql(path, "DROP TRIGGER hashes_no_delete;"
+                             "DELETE FROM hashes WHERE level = 2 AND idx = 5 AND forum_id = "
+                             "(SELECT id FROM forums WHERE forum = 'big');") == 0,
+          "removing a stored hash from a version 3 file");
+    int rc = qr_store_open(path, 0, &s, err, sizeof err);
+    CHECK(rc == QR_TAMPERED && s == NULL && strstr(err, "tree hashes are incomplete"),
+          "the upgrade of a tree that is not whole is refused: %s %s", qr_code_name(rc), err);
+    qr_store_destroy(&s);
+    query(path, "SELECT value FROM meta WHERE key = 'schema_version'", v, sizeof v);
+    CHECK(strcmp(v, "3") == 0, "after the refused upgrade the file is at version %s", v);
+}
+
 int main(void)
 {
     t_begin("test_store_schema");
@@ -315,6 +436,7 @@ int main(void)
     refused_version("99", "has schema version 99, but this quorum");
     refused_version("banana", "not a quorum database");
     test_backup();
+    test_tiles_upgrade();
     nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     return t_end();
 }

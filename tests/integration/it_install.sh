@@ -30,7 +30,7 @@ pass "installed into $P: programs, units naming them, example configuration, man
 
 v=$("$P/bin/quorumd" --version)
 for lib in "^quorumd [0-9]" "^libzmq [0-9]" "^libsodium [0-9]" "^sha256 " "^sqlite3 [0-9]" "^libprotobuf-c [0-9]" \
-           "^libsystemd [0-9]" "^database schema version 3$"; do
+           "^libsystemd [0-9]" "^database schema version 4$"; do
     echo "$v" | grep -q "$lib" || fail "quorumd --version lacks '$lib': $v"
 done
 v=$("$P/bin/quorum" --version)

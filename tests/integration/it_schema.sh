@@ -29,7 +29,7 @@ place_fixture "$dir"
 pass "a v1 file: --check-config says it will be upgraded; read-only use leaves it unchanged"
 
 start_own "$dir" --origin quorum.fixture
-grep -q "upgraded $dir/state/quorumd.db from schema version 1 to 3" "$dir/quorumd.log" \
+grep -q "upgraded $dir/state/quorumd.db from schema version 1 to 4" "$dir/quorumd.log" \
     || fail "the upgrade was not logged: $(cat "$dir/quorumd.log")"
 grep -q "checked 1 forum: every tree head matches its signed checkpoint" "$dir/quorumd.log" \
     || fail "the upgraded log was not checked"
@@ -38,8 +38,8 @@ oq "$dir" forums | grep -q "^fx .* 5 entries" || fail "forum fx and its 5 entrie
 before=$(oq "$dir" checkpoint fx --json)
 echo "$before" | grep -q '"verified":true,"origin":"quorum.fixture/forum/fx","size":5' \
     || fail "the v1 checkpoint does not verify: $before"
-oq "$dir" status --json | grep -q '"schema_version":3' || fail "status does not show schema version 3"
-pass "the current quorumd upgrades the v1 file to version 3, logs it, and serves its log"
+oq "$dir" status --json | grep -q '"schema_version":4' || fail "status does not show schema version 4"
+pass "the current quorumd upgrades the v1 file to version 4, logs it, and serves its log"
 
 # The log goes on: new entries, a checkpoint consistent with the one signed by version 1.
 oq "$dir" propose fx p3 --meeting m1 --title "Third proposal, after the upgrade" \
@@ -71,7 +71,7 @@ timeout 20 "$QD" --state_dir "$dir2/state" --origin quorum.fixture \
 rc=$?
 set -e
 [ $rc -ne 0 ] && [ $rc -ne 124 ] || fail "quorumd did not refuse a schema version 99 file (exit $rc)"
-grep -q "has schema version 99, but this quorum (.*) understands versions up to 3: it was written by a newer quorum" "$dir2/log" \
+grep -q "has schema version 99, but this quorum (.*) understands versions up to 4: it was written by a newer quorum" "$dir2/log" \
     || fail "the refusal is not clear: $(cat "$dir2/log")"
 grep -q "ready:" "$dir2/log" && fail "quorumd became ready on a schema version 99 file"
 [ "$(sha256sum < "$dir2/state/quorumd.db")" == "$sum" ] || fail "the refused file was changed"

@@ -19,7 +19,7 @@ j=$("$Q" status --json) || fail "quorum status --json"
 field() { echo "$j" | json_field "$1"; }
 [ "$(field code)" = OK ] && [ -n "$(field version)" ] || fail "status: $j"
 [ "$(field origin)" = quorum.test ] || fail "origin: $j"
-[ "$(field schema_version)" = 3 ] || fail "schema version: $j"
+[ "$(field schema_version)" = 4 ] || fail "schema version: $j"
 [ "$(field forums)" -ge 1 ] && [ "$(field entries)" -ge 3 ] || fail "forums and entries: $j"
 [ "$(field submits)" -ge 3 ] && [ "$(field refused)" -ge 1 ] || fail "submit counts: $j"
 [ "$(field commits)" -ge 1 ] && [ "$(field commit_us_last)" -gt 0 ] || fail "commit latency: $j"
@@ -32,7 +32,7 @@ echo "$j" | grep -q '"rate_window_seconds":[0-9]*' || fail "no rate window: $j"
 pass "status --json: uptime, forums, entries, rate, latency, subscribers, cosignatures none"
 
 out=$("$Q" status)
-for want in "^quorumd .*, up .* origin quorum.test, schema version 3" "^forums: " "^submits: .*/s over the last" \
+for want in "^quorumd .*, up .* origin quorum.test, schema version 4" "^forums: " "^submits: .*/s over the last" \
             "^commits: .*latency .* us last, .* us mean, .* us max" "^connections: [1-9][0-9]* subscriber" \
             "^st  *3  .*  none$"; do
     echo "$out" | grep -q "$want" || fail "status lacks '$want': $out"
