@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,43 +324,88 @@ static int has_input(void *sock)
     return zmq_getsockopt(sock, ZMQ_EVENTS, &ev, &len) == 0 && (ev & ZMQ_POLLIN);
 }
 
+/* The loop's sockets, in the order it serves them. */
+enum { W_ZAP, W_XPUB, W_ROUTER, W_SUB_PEERS, W_REQ_PEERS, W_COUNT };
+
+/* Wait for input on the loop's sockets; ready[] says which have some.  0 on a timeout or a
+ * signal, 1 if any is ready, -1 if polling failed.
+ *
+ * zmq_poll did this with 13 poll(2) and 12 getpid(2) calls for every request it waited for
+ * (strace on quorumd serving proofs): before sleeping it polls all five descriptors once and
+ * asks every socket for its events (a poll(2) on its mailbox each, behind libzmq's getpid
+ * fork check), and after waking asks all five again.  A socket's descriptor (ZMQ_FD) signals
+ * every change of its events except those a libzmq call on the socket itself has consumed; so
+ * a socket the loop has drained and not touched since needs no asking before sleeping, and
+ * one whose descriptor did not fire needs none after waking.  The request socket, the
+ * publisher and the ZAP handler are sent on from many places, so they are always asked first;
+ * the two monitors are only ever drained here (clean[] keeps track). */
+static int wait_input(qr_server *s, int timeout_ms, int clean[W_COUNT], int ready[W_COUNT])
+{
+    void *sock[W_COUNT] = {s->zap, s->xpub, s->router, s->sub_peers.pair, s->req_peers.pair};
+    struct pollfd fd[W_COUNT];
+    int any = 0;
+    clean[W_ZAP] = clean[W_XPUB] = clean[W_ROUTER] = 0;
+    for (int i = 0; i < W_COUNT; i++) {
+        size_t len = sizeof fd[i].fd;
+        if (zmq_getsockopt(sock[i], ZMQ_FD, &fd[i].fd, &len) != 0)
+            return -1;
+        fd[i].events = POLLIN;
+        fd[i].revents = 0;
+        ready[i] = !clean[i] && has_input(sock[i]);
+        clean[i] = !ready[i];
+        any |= ready[i];
+    }
+    if (any)
+        return 1;
+    if (poll(fd, W_COUNT, timeout_ms) < 0)
+        return errno == EINTR ? 0 : -1;
+    for (int i = 0; i < W_COUNT; i++)
+        if (fd[i].revents) {
+            ready[i] = has_input(sock[i]);
+            clean[i] = !ready[i];
+            any |= ready[i];
+        }
+    return any;
+}
+
+/* Between requests taken in one go, new connections' handshakes are answered every so often,
+ * so that none waits for a whole batch. */
+#define ZAP_EVERY 32
+
 int qr_server_run(qr_server *s)
 {
     int64_t next_heartbeat = qr_now() + QR_HEARTBEAT_SECONDS;
+    int clean[W_COUNT] = {0}, ready[W_COUNT];
     while (!*s->stop) {
         qr_notify_watchdog(&s->notify);
         if (s->reload && *s->reload) {
             *s->reload = 0;
             qr_server_reload(s);
         }
-        zmq_pollitem_t items[5] = {{s->zap, 0, ZMQ_POLLIN, 0},
-                                   {s->xpub, 0, ZMQ_POLLIN, 0},
-                                   {s->router, 0, ZMQ_POLLIN, 0},
-                                   {s->sub_peers.pair, 0, ZMQ_POLLIN, 0},
-                                   {s->req_peers.pair, 0, ZMQ_POLLIN, 0}};
         /* A backup in progress copies between batches: poll without sleeping. */
-        int r = zmq_poll(items, 5, qr_backup_poll_ms(s, qr_notify_poll_ms(&s->notify, 1000)));
+        int timeout_ms = qr_backup_poll_ms(s, qr_notify_poll_ms(&s->notify, 1000));
+        int r = wait_input(s, timeout_ms, clean, ready);
         if (r < 0) {
-            if (zmq_errno() == EINTR)
-                continue;
-            qr_error("poll failed: %s", zmq_strerror(zmq_errno()));
+            qr_error("poll failed: %s", strerror(errno));
             return QR_INTERNAL;
         }
-        while (has_input(s->zap))
-            qr_zap_handle(s);
-        if (items[1].revents & ZMQ_POLLIN)
+        if (ready[W_ZAP])
+            while (has_input(s->zap))
+                qr_zap_handle(s);
+        if (ready[W_XPUB])
             drain_subscriptions(s);
-        if (items[3].revents & ZMQ_POLLIN)
+        if (ready[W_SUB_PEERS])
             qr_peers_drain(&s->sub_peers);
-        if (items[4].revents & ZMQ_POLLIN)
+        if (ready[W_REQ_PEERS])
             qr_peers_drain(&s->req_peers);
+        clean[W_SUB_PEERS] = clean[W_REQ_PEERS] = 1; /* drained, or not touched */
         /* Take everything that is waiting, up to a batch, check the submits' signatures on
          * several threads, handle the requests in order, then commit at once: submits that
          * arrive during one commit's fsync share the next (group commit). */
         size_t n = 0;
         while ((long)n < s->cfg.batch_max && take_one(s, &s->inbox[n])) {
             n++;
-            if (has_input(s->zap))
+            if (n % ZAP_EVERY == 0 && has_input(s->zap))
                 qr_zap_handle(s);
         }
         qr_verify_inbox(s, s->inbox, n);
