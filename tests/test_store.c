@@ -753,6 +753,66 @@ static void test_read_transactions(const char *path, model *ics)
     qr_store_destroy(&s);
 }
 
+/* Two forums of 4096 entries: their nodes above the cache's level (31 a forum, at the same
+ * places in both) share the hash cache, and proofs of both, interleaved, must each get their
+ * own forum's.  Built as test_store_small_cache (a cache of one set of 4), they evict and
+ * reorder it all the time. */
+static void test_hash_cache(void)
+{
+    enum { N = 4096 };
+    char path[512];
+    model m[2] = {{"c-one", NULL, 0, 0}, {"c-two", NULL, 0, 0}};
+    uint8_t root[2][QR_HASH_LEN], old_root[2][QR_HASH_LEN];
+    qr_merkle_proof p;
+    path_in(path, sizeof path, "cache.db");
+    qr_store *s = OPEN(path, 0);
+    if (!s)
+        return;
+    CHECK_RC(qr_store_begin(s), QR_OK, "begin");
+    for (int k = 0; k < 2; k++) {
+        CHECK_RC(qr_store_forum_create(s, m[k].forum, "Cache", 1700000000), QR_OK, "a forum");
+        tally(append_n(s, &m[k], N, 30 + (unsigned)k), __LINE__, "appending 4096 entries");
+        model_root(&m[k], N, root[k]);
+    }
+    CHECK_RC(qr_store_commit(s), QR_OK, "commit");
+    /* Runs of 7 leaves of one forum, then of the other: a run reads the same upper nodes
+     * again, or crosses into the next subtree and reads the sibling of what it just read. */
+    int bad = 0;
+    for (int in_read = 0; in_read < 2; in_read++)
+        for (size_t run = 0; run < N; run += 7)
+            for (int k = 0; k < 2; k++)
+                for (size_t i = run; i < run + 7 && i < N; i++) {
+                    if (in_read)
+                        qr_store_read_begin(s);
+                    int rc = qr_store_inclusion_proof(s, m[k].forum, i, N, &p);
+                    qr_store_read_end(s);
+                    if (rc != QR_OK ||
+                        qr_merkle_verify_inclusion(i, N, m[k].r[i].leaf, &p, root[k]) != QR_OK)
+                        bad++;
+                }
+    tally(bad, __LINE__, "inclusion proofs in two large forums, interleaved");
+    bad = 0;
+    for (size_t old = 1; old < N; old += 61) {
+        for (int k = 0; k < 2; k++)
+            model_root(&m[k], old, old_root[k]);
+        for (int k = 0; k < 2; k++) {
+            uint8_t head[QR_HASH_LEN];
+            qr_store_read_begin(s);
+            int rc = qr_store_consistency_proof(s, m[k].forum, old, N, &p);
+            if (rc == QR_OK)
+                rc = qr_store_tree_hash(s, m[k].forum, old, head);
+            qr_store_read_end(s);
+            if (rc != QR_OK || memcmp(head, old_root[k], QR_HASH_LEN) != 0 ||
+                qr_merkle_verify_consistency(old, N, old_root[k], root[k], &p) != QR_OK)
+                bad++;
+        }
+    }
+    tally(bad, __LINE__, "consistency proofs and old heads in two large forums, interleaved");
+    for (int k = 0; k < 2; k++)
+        model_free(&m[k]);
+    qr_store_destroy(&s);
+}
+
 /* Each change through a plain SQL connection is stopped by the triggers. */
 static void test_triggers(const char *path, const model *ics, const model *lpt)
 {
@@ -1105,6 +1165,7 @@ int main(int argc, char **argv)
     test_duplicate(path, &ics, &lpt);
     test_rollback_forum(path, &ics);
     test_read_transactions(path, &ics);
+    test_hash_cache();
     test_triggers(path, &ics, &lpt);
     test_readonly(path, &ics, &lpt);
     test_replace();
