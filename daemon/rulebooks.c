@@ -102,11 +102,12 @@ qr_rules *qr_rulebooks_held(const qr_server *s, const char *forum)
 int qr_rulebooks_put(qr_server *s, qr_rules *r)
 {
     qr_rulebooks *b = &s->books;
+    if (qr_strmap_get(&b->loaded, r->forum))
+        return QR_INTERNAL; /* a new forum's state, and one is held already */
     book *k = calloc(1, sizeof *k);
-    if (!k || qr_strmap_get(&b->loaded, r->forum) ||
-        qr_strmap_put(&b->loaded, r->forum, k) != QR_OK) {
+    if (!k || qr_strmap_put(&b->loaded, r->forum, k) != QR_OK) {
         free(k);
-        return k ? QR_INTERNAL : QR_NOMEM;
+        return QR_NOMEM;
     }
     k->rules = r;
     k->used = ++b->tick;
@@ -118,7 +119,6 @@ static void let_go(qr_rulebooks *b, const char *forum)
     book *k = qr_strmap_del(&b->loaded, forum);
     if (!k)
         return;
-    b->entries -= k->rules->size;
     qr_rules_destroy(&k->rules);
     free(k);
 }
@@ -154,6 +154,7 @@ void qr_rulebooks_trim(qr_server *s)
                 oldest = i;
         char forum[QR_MAX_ID + 1];
         snprintf(forum, sizeof forum, "%s", b->loaded.keys[oldest]);
+        b->entries -= ((book *)b->loaded.values[oldest])->rules->size;
         let_go(b, forum);
         b->evictions++;
     }

@@ -78,7 +78,7 @@ typedef struct {
     qr_strmap loaded;
     uint64_t tick;     /* one more at every use */
     uint64_t trimmed;  /* tick at the last trim */
-    uint64_t entries;  /* entries' worth of state held, as of the last trim */
+    uint64_t entries;  /* entries' worth of state held (counted by each trim) */
     uint64_t loads, evictions;
 } qr_rulebooks;
 typedef struct qr_backup qr_backup; /* backup.c */
