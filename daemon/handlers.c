@@ -197,8 +197,7 @@ static void handle_submit(qr_server *s, zmq_msg_t *peer, uint64_t id, const char
                      "nothing was recorded",
                      f->forum, qr_code_name(rc));
             rc = rc == QR_NOMEM ? rc : QR_UNAVAILABLE;
-        }
-        else if (!f && (rules = fresh = qr_rules_new(st->st->forum)) == NULL)
+        } else if (!f && (rules = fresh = qr_rules_new(st->st->forum)) == NULL)
             rc = QR_NOMEM;
         seq = f ? f->size : 0;
         if (rc == QR_OK)
