@@ -3,10 +3,11 @@
  *
  * Every request is length-checked before it is decoded and every field checked before use.
  * A refused submit is answered at once with its code and a sentence, and leaves no trace.
- * An accepted submit is appended to the open batch; its reply waits for qr_batch_commit(),
- * which signs one checkpoint per changed forum inside the same transaction, commits (WAL,
- * synchronous=FULL), and only then replies and publishes.  If the commit fails, every submit
- * of the batch is answered UNAVAILABLE and nothing of the batch remains.
+ * An accepted submit is appended to the open batch; its reply waits for the batch's commit
+ * (qr_batch_start, then qr_batch_finish), which signs one checkpoint per changed forum inside
+ * the same transaction, commits (WAL, synchronous=FULL, on the commit thread), and only then
+ * replies and publishes.  If the commit fails, every submit of the batch is answered
+ * UNAVAILABLE and nothing of the batch remains.
  */
 #include "server.h"
 
@@ -273,6 +274,14 @@ static int sign_checkpoints(qr_server *s)
     return QR_OK;
 }
 
+static void free_checkpoints(qr_server *s, size_t ndirty)
+{
+    for (size_t i = 0; i < ndirty && s->checkpoints; i++)
+        free(s->checkpoints[i]);
+    free(s->checkpoints);
+    s->checkpoints = NULL;
+}
+
 static const char *checkpoint_for(qr_server *s, const char *forum)
 {
     size_t n = qr_store_dirty_count(s->store);
@@ -297,17 +306,32 @@ static void publish(qr_server *s, const qr_pending *p, const char *checkpoint)
     qr_feed_publish(s, p->forum, p->stmt->st, &ev);
 }
 
-int qr_batch_commit(qr_server *s)
+void qr_batch_start(qr_server *s)
 {
-    if (s->nbatch == 0)
-        return QR_OK;
+    if (s->nbatch == 0 || s->committing)
+        return;
     size_t ndirty = qr_store_dirty_count(s->store);
-    int64_t began_us = qr_stats_now_us();
+    s->commit_began_us = qr_stats_now_us();
     int rc = (s->checkpoints = calloc(ndirty, sizeof *s->checkpoints)) ? QR_OK : QR_NOMEM;
     if (rc == QR_OK)
         rc = sign_checkpoints(s);
-    if (rc == QR_OK)
-        rc = qr_store_commit(s->store);
+    if (rc != QR_OK) {
+        batch_fail(s, "sign the checkpoints of");
+        free_checkpoints(s, ndirty);
+        return;
+    }
+    s->committing = 1;
+    qr_committer_send(s->committer);
+}
+
+int qr_batch_finish(qr_server *s)
+{
+    if (!s->committing)
+        return QR_OK;
+    int64_t done_us = 0;
+    size_t ndirty = qr_store_dirty_count(s->store);
+    int rc = qr_store_commit_end(s->store, qr_committer_wait(s->committer, &done_us));
+    s->committing = 0;
     if (rc != QR_OK) {
         batch_fail(s, "commit");
     } else {
@@ -318,7 +342,7 @@ int qr_batch_commit(qr_server *s)
             s->unwritten = 0;
         }
         s->commits++;
-        qr_stats_commit(&s->stats, (uint64_t)(qr_stats_now_us() - began_us));
+        qr_stats_commit(&s->stats, (uint64_t)(done_us - s->commit_began_us));
         qr_stats_accepted(&s->stats, s->nbatch);
         for (size_t i = 0; i < s->nbatch; i++) {
             qr_pending *p = &s->batch[i];
@@ -347,11 +371,14 @@ int qr_batch_commit(qr_server *s)
         s->submits += s->nbatch;
         s->nbatch = 0;
     }
-    for (size_t i = 0; i < ndirty && s->checkpoints; i++)
-        free(s->checkpoints[i]);
-    free(s->checkpoints);
-    s->checkpoints = NULL;
+    free_checkpoints(s, ndirty);
     return rc;
+}
+
+int qr_batch_commit(qr_server *s)
+{
+    qr_batch_start(s);
+    return qr_batch_finish(s);
 }
 
 /* ---- reads ----------------------------------------------------------------------------- */

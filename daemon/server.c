@@ -154,6 +154,10 @@ int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop)
             qr_server_refuse_damaged(s, "is damaged");
         return rc;
     }
+    if (qr_committer_start(s->store, &s->committer) != QR_OK) {
+        qr_error("cannot start the commit thread");
+        return QR_INTERNAL;
+    }
     if ((s->batch = calloc((size_t)s->cfg.batch_max, sizeof *s->batch)) == NULL ||
         (s->inbox = calloc((size_t)s->cfg.batch_max, sizeof *s->inbox)) == NULL)
         return QR_NOMEM;
@@ -378,15 +382,13 @@ int qr_server_run(qr_server *s)
     int clean[W_COUNT] = {0}, ready[W_COUNT];
     while (!*s->stop) {
         qr_notify_watchdog(&s->notify);
-        if (s->reload && *s->reload) {
-            *s->reload = 0;
-            qr_server_reload(s);
-        }
-        /* A backup in progress copies between batches: poll without sleeping. */
+        /* A backup in progress copies between batches, and a batch committing wants its
+         * acknowledgements sent: poll without sleeping. */
         int timeout_ms = qr_backup_poll_ms(s, qr_notify_poll_ms(&s->notify, 1000));
-        int r = wait_input(s, timeout_ms, clean, ready);
+        int r = wait_input(s, s->committing ? 0 : timeout_ms, clean, ready);
         if (r < 0) {
             qr_error("poll failed: %s", strerror(errno));
+            qr_batch_finish(s);
             return QR_INTERNAL;
         }
         if (ready[W_ZAP])
@@ -399,9 +401,11 @@ int qr_server_run(qr_server *s)
         if (ready[W_REQ_PEERS])
             qr_peers_drain(&s->req_peers);
         clean[W_SUB_PEERS] = clean[W_REQ_PEERS] = 1; /* drained, or not touched */
-        /* Take everything that is waiting, up to a batch, check the submits' signatures on
-         * several threads, handle the requests in order, then commit at once: submits that
-         * arrive during one commit's fsync share the next (group commit). */
+        /* Take everything that is waiting, up to a batch, and check the submits' signatures
+         * on several threads, while the last batch's COMMIT waits for the disk (commit.c);
+         * then acknowledge that batch, handle the new requests in order, and hand their
+         * commit over at once: submits that arrive during one commit share the next (group
+         * commit).  Nothing touches the store between qr_batch_start and qr_batch_finish. */
         size_t n = 0;
         while ((long)n < s->cfg.batch_max && take_one(s, &s->inbox[n])) {
             n++;
@@ -409,18 +413,24 @@ int qr_server_run(qr_server *s)
                 qr_zap_handle(s);
         }
         qr_verify_inbox(s, s->inbox, n);
-        for (size_t i = 0; i < n; i++)
-            serve_one(s, &s->inbox[i]);
-        qr_batch_commit(s);
-        qr_rulebooks_trim(s);
+        qr_batch_finish(s);
+        if (s->reload && *s->reload) {
+            *s->reload = 0;
+            qr_server_reload(s);
+        }
         qr_backup_tick(s);
         if (qr_now() >= next_heartbeat) {
             qr_witness_heartbeat(s);
             qr_feed_overdue(s);
             next_heartbeat = qr_now() + QR_HEARTBEAT_SECONDS;
         }
+        for (size_t i = 0; i < n; i++)
+            serve_one(s, &s->inbox[i]);
+        qr_batch_start(s);
+        qr_rulebooks_trim(s);
     }
     qr_notify_stopping();
+    qr_batch_finish(s);
     qr_batch_commit(s);
     qr_backup_abort(s);
     return QR_OK;
@@ -428,6 +438,7 @@ int qr_server_run(qr_server *s)
 
 void qr_server_fini(qr_server *s)
 {
+    qr_committer_stop(&s->committer);
     for (size_t i = 0; i < s->nbatch; i++) {
         zmq_msg_close(&s->batch[i].peer);
         qr_statement_destroy(&s->batch[i].stmt);

@@ -82,6 +82,7 @@ typedef struct {
     uint64_t loads, evictions;
 } qr_rulebooks;
 typedef struct qr_backup qr_backup; /* backup.c */
+typedef struct qr_committer qr_committer; /* commit.c */
 typedef struct qr_server qr_server;
 /* Re-read the configuration from where it came from (main.c), for SIGHUP. */
 typedef int (*qr_reread_fn)(void *arg, qr_config *out, char *err, size_t errlen);
@@ -101,6 +102,9 @@ struct qr_server {
     qr_strmap actions;        /* "forum/action" -> every forum's actions, for the feed */
     qr_pending *batch;
     size_t nbatch;
+    qr_committer *committer;  /* runs each batch's COMMIT (commit.c) */
+    int committing;           /* the batch is sealed and its COMMIT under way */
+    int64_t commit_began_us;  /* when it was sealed */
     qr_inbound *inbox;        /* batch_max requests taken off the socket at once */
     char **checkpoints;       /* per dirty forum during commit: the note just signed */
     volatile int *stop;
@@ -221,7 +225,22 @@ void qr_handle_request(qr_server *s, zmq_msg_t *peer, const char *who, const uin
                        size_t len, int signature);
 /* verify.c: check the signature of every submit among n requests, on several threads. */
 void qr_verify_inbox(qr_server *s, qr_inbound *in, size_t n);
+/* Commit the open batch and wait for it: acknowledged and published, or every submit of it
+ * refused (handlers.c). */
 int qr_batch_commit(qr_server *s);
+/* The same in two halves, so that the loop can take and verify the next requests while the
+ * disk works: _start signs the batch's checkpoints and hands its COMMIT to the commit thread
+ * (after it, nothing may touch the store until _finish); _finish waits for the COMMIT, then
+ * acknowledges and publishes (or refuses) the batch.  Both do nothing if there is nothing to
+ * do. */
+void qr_batch_start(qr_server *s);
+int qr_batch_finish(qr_server *s);
+/* commit.c: one thread that runs qr_store_commit_write for the loop, a job at a time. */
+int qr_committer_start(qr_store *store, qr_committer **out);
+void qr_committer_send(qr_committer *c);
+/* The COMMIT's result, and when it returned (qr_stats_now_us). */
+int qr_committer_wait(qr_committer *c, int64_t *done_us);
+void qr_committer_stop(qr_committer **c);
 void qr_reply_status(qr_server *s, zmq_msg_t *peer, uint64_t id, int code, const char *message);
 /* Send r (its id and result set) to peer with status OK. */
 void qr_reply_ok(qr_server *s, zmq_msg_t *peer, Quorum__Reply *r);

@@ -823,16 +823,26 @@ static void batch_end(qr_store *s)
     s->committed_forums = s->nforums;
 }
 
-int qr_store_commit(qr_store *s)
+int qr_store_commit_write(qr_store *s)
 {
     if (!s->in_batch)
         return QR_INTERNAL;
-    if (exec(s, "COMMIT")) {
+    return exec(s, "COMMIT") ? QR_UNAVAILABLE : QR_OK;
+}
+
+int qr_store_commit_end(qr_store *s, int rc)
+{
+    if (rc != QR_OK) {
         qr_store_rollback(s);
-        return QR_UNAVAILABLE;
+        return rc;
     }
     batch_end(s);
     return QR_OK;
+}
+
+int qr_store_commit(qr_store *s)
+{
+    return qr_store_commit_end(s, qr_store_commit_write(s));
 }
 
 void qr_store_rollback(qr_store *s)

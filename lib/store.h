@@ -57,6 +57,12 @@ const qr_store_forum *qr_store_forum_find(const qr_store *s, const char *forum);
 int qr_store_begin(qr_store *s);
 int qr_store_commit(qr_store *s);
 void qr_store_rollback(qr_store *s);
+/* qr_store_commit in two halves, so that another thread can wait for the disk: _write runs
+ * the COMMIT and touches nothing but the file and the fault (it may run on any one thread
+ * while the batch's thread leaves the store alone; the forums stay as they are); _end, back on
+ * the batch's thread, takes its result and ends the batch as qr_store_commit would. */
+int qr_store_commit_write(qr_store *s);
+int qr_store_commit_end(qr_store *s, int rc);
 /* Why the current or last batch failed, as words for the person whose submit was refused
  * ("the disk holding the daemon's database is full"), or NULL if no write of it failed.
  * Kept until the next begin. */
