@@ -158,6 +158,11 @@ int qr_server_init(qr_server *s, const qr_config *cfg, volatile int *stop)
         qr_error("cannot start the commit thread");
         return QR_INTERNAL;
     }
+    if ((rc = qr_wal_checkpointer_start(qr_store_sqlite(s->store), &s->wal, err, sizeof err)) !=
+        QR_OK) {
+        qr_error("%s", err);
+        return rc;
+    }
     if ((s->batch = calloc((size_t)s->cfg.batch_max, sizeof *s->batch)) == NULL ||
         (s->inbox = calloc((size_t)s->cfg.batch_max, sizeof *s->inbox)) == NULL)
         return QR_NOMEM;
@@ -439,6 +444,7 @@ int qr_server_run(qr_server *s)
 void qr_server_fini(qr_server *s)
 {
     qr_committer_stop(&s->committer);
+    qr_wal_checkpointer_stop(&s->wal);
     for (size_t i = 0; i < s->nbatch; i++) {
         zmq_msg_close(&s->batch[i].peer);
         qr_statement_destroy(&s->batch[i].stmt);

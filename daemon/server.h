@@ -22,6 +22,7 @@
 #include "rules.h"
 #include "statement.h"
 #include "store.h"
+#include "store_wal.h"
 #include "strmap.h"
 
 #include <zmq.h>
@@ -103,6 +104,7 @@ struct qr_server {
     qr_pending *batch;
     size_t nbatch;
     qr_committer *committer;  /* runs each batch's COMMIT (commit.c) */
+    qr_wal_checkpointer *wal; /* runs SQLite's WAL checkpoints (lib/store_wal.c) */
     int committing;           /* the batch is sealed and its COMMIT under way */
     int64_t commit_began_us;  /* when it was sealed */
     qr_inbound *inbox;        /* batch_max requests taken off the socket at once */

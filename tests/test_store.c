@@ -8,16 +8,21 @@
  * must verify against those heads; a duplicate statement must be refused and its batch rolled
  * back in memory and in the file; the append-only triggers must stop changes made with a plain
  * SQL connection; a changed entry must be found by recompute and named; files that are not
- * quorum databases must be refused; a read-only open must serve reads.
+ * quorum databases must be refused; a read-only open must serve reads.  With the WAL
+ * checkpointed in the background (store_wal.c), commits split over two threads as quorumd
+ * splits them (qr_store_commit_write on another thread, qr_store_commit_end after) must all
+ * be there after a reopen, the checkpoints must have run, and the WAL must stay bounded.
  */
 #include "check.h"
 #include "statement.h"
 #include "store.h"
+#include "store_wal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -629,6 +634,70 @@ static void test_rollback_forum(const char *path, const model *ics)
     model_free(&tmp);
 }
 
+typedef struct {
+    qr_store *s;
+    int rc;
+} commit_job;
+
+static void *commit_elsewhere(void *arg)
+{
+    commit_job *j = arg;
+    j->rc = qr_store_commit_write(j->s);
+    return NULL;
+}
+
+static void test_wal_checkpointer(void)
+{
+    char path[512], wal[600], err[512] = "";
+    path_in(path, sizeof path, "wal.db");
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    model m = {"wal-forum", NULL, 0, 0};
+    qr_store *s = OPEN(path, 0);
+    if (!s)
+        return;
+    qr_wal_checkpointer *c = NULL;
+    int rc = qr_wal_checkpointer_start(qr_store_sqlite(s), &c, err, sizeof err);
+    CHECK(rc == QR_OK && c, "starting the checkpointer: %s %s", qr_code_name(rc), err);
+    if (!c) {
+        qr_store_destroy(&s);
+        return;
+    }
+    CHECK_RC(qr_store_begin(s), QR_OK, "begin");
+    CHECK_RC(qr_store_forum_create(s, m.forum, "WAL", 1700000000), QR_OK, "creating wal-forum");
+    CHECK_RC(qr_store_commit(s), QR_OK, "commit");
+    int bad = 0;
+    off_t most = 0;
+    for (int i = 0; i < 2500 && !bad; i++) {
+        bad += qr_store_begin(s) != QR_OK;
+        bad += append_n(s, &m, 1 + i % 4, 7);
+        commit_job j = {s, QR_INTERNAL};
+        pthread_t t;
+        if (pthread_create(&t, NULL, commit_elsewhere, &j) != 0 || pthread_join(t, NULL) != 0)
+            bad++;
+        bad += qr_store_commit_end(s, j.rc) != QR_OK;
+        struct stat st;
+        if (stat(wal, &st) == 0 && st.st_size > most)
+            most = st.st_size;
+    }
+    uint64_t runs = 0, forced = 0;
+    qr_wal_checkpointer_counts(c, &runs, &forced);
+    CHECK(bad == 0, "2,500 batches committed on another thread (%d failed)", bad);
+    CHECK(runs > 0, "the checkpointer ran (%" PRIu64 " times, %" PRIu64 " forced)", runs, forced);
+    CHECK(most <= (off_t)2 * QR_WAL_CHECKPOINT_FORCE * 4120,
+          "the WAL stayed bounded (largest %lld bytes)", (long long)most);
+    qr_wal_checkpointer_stop(&c);
+    CHECK(c == NULL, "the checkpointer stopped");
+    CHECK_FORUM(s, &m, "WAL");
+    qr_store_destroy(&s);
+    s = OPEN(path, QR_STORE_READONLY);
+    if (s) {
+        CHECK_FORUM(s, &m, "WAL");
+        CHECK_READ(s, &m, 0, m.n);
+    }
+    qr_store_destroy(&s);
+    model_free(&m);
+}
+
 static int contains(const char *hay, const char *needle)
 {
     return hay && strstr(hay, needle) != NULL;
@@ -1164,6 +1233,7 @@ int main(int argc, char **argv)
     qr_store_destroy(&s);
     test_duplicate(path, &ics, &lpt);
     test_rollback_forum(path, &ics);
+    test_wal_checkpointer();
     test_read_transactions(path, &ics);
     test_hash_cache();
     test_triggers(path, &ics, &lpt);
