@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zmq.h>
 
 typedef struct {
@@ -102,7 +103,8 @@ static void *run_worker(void *arg)
 
 /* One throughput run: a new forum, `clients` clerks, `total` statements. */
 static double throughput_run(const qb_daemon *d, qr_client *op_conn, const qr_key *op,
-                             qr_key **keys, long clients, long total, long window, int run)
+                             qr_key **keys, long clients, long total, long window, int run,
+                             double *client_cpu)
 {
     char forum[64];
     snprintf(forum, sizeof forum, "tp-c%ld-r%d", clients, run);
@@ -127,7 +129,7 @@ static double throughput_run(const qb_daemon *d, qr_client *op_conn, const qr_ke
             qb_die("cannot start a client thread");
     }
     pthread_barrier_wait(&ready);
-    double start = qb_now();
+    double start = qb_now(), cpu0 = qb_cpu_seconds(getpid());
     pthread_barrier_wait(&go);
     double end = start;
     long acked = 0, refused = 0;
@@ -137,6 +139,7 @@ static double throughput_run(const qb_daemon *d, qr_client *op_conn, const qr_ke
         acked += w[i].acked;
         refused += w[i].refused;
     }
+    *client_cpu += qb_cpu_seconds(getpid()) - cpu0;
     pthread_barrier_destroy(&ready);
     pthread_barrier_destroy(&go);
     free(w);
@@ -279,11 +282,12 @@ int main(int argc, char **argv)
     qr_client *op_conn = qb_connect(&d, op, 30000);
 
     for (size_t k = 0; k < nc; k++) {
-        double v[64], cpu0 = qb_cpu_seconds(d.pid);
+        double v[64], cpu0 = qb_cpu_seconds(d.pid), client_cpu = 0, wall = 0;
         long done = 0;
         for (long r = 0; r < runs && r < 64; r++) {
             v[r] = throughput_run(&d, op_conn, op, keys, clients[k], counts[k], windows[k],
-                                  (int)(k * 100 + (size_t)r));
+                                  (int)(k * 100 + (size_t)r), &client_cpu);
+            wall += (double)counts[k] / v[r];
             qb_say("%ld client%s, window %ld, run %ld: %ld statements at %.0f/s", clients[k],
                    clients[k] == 1 ? "" : "s", windows[k], r, counts[k], v[r]);
             done += counts[k];
@@ -292,6 +296,12 @@ int main(int argc, char **argv)
                 "its threads; forum set-up included)",
                 clients[k], clients[k] == 1 ? "" : "s", windows[k],
                 (qb_cpu_seconds(d.pid) - cpu0) / (double)done * 1e6);
+        qb_note("%ld client%s x %ld in flight: the clients used %.0f us of CPU per statement "
+                "(CURVE, protobuf, the sockets); of the %ld CPUs, %.0f%% were busy with either",
+                clients[k], clients[k] == 1 ? "" : "s", windows[k],
+                client_cpu / (double)done * 1e6, sysconf(_SC_NPROCESSORS_ONLN),
+                100 * ((qb_cpu_seconds(d.pid) - cpu0) + client_cpu) / wall /
+                    (double)sysconf(_SC_NPROCESSORS_ONLN));
         char id[32], label[128];
         int plain = windows[k] == 1;
         if (plain)

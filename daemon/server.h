@@ -1,13 +1,15 @@
 /*
  * server.h: the daemon's state, hung off one struct passed explicitly, and its parts.
  *
- * The server is one thread and one loop (server.c): poll the request socket, the event socket
- * and the ZAP socket; take every request waiting, up to a batch, and check the submits'
- * signatures on worker threads (verify.c, the only work done off the loop's thread); then, in
- * arrival order, serve reads at once and gather submits into a batch; commit the batch in one
- * SQLite transaction (group commit), sign a checkpoint per changed forum inside it, and only
- * then acknowledge and publish.  A read that arrives while a batch is open first commits the
- * batch, so no one ever reads what is not yet durable.
+ * The server is one loop (server.c): poll the request socket, the event socket and the ZAP
+ * socket; take every request waiting, up to a batch, and check the submits' signatures on
+ * worker threads (verify.c); then, in arrival order, serve reads at once and gather submits
+ * into a batch; sign a checkpoint per changed forum inside the batch's SQLite transaction and
+ * hand its COMMIT to the commit thread (commit.c), taking and verifying the next requests
+ * while the disk works; only when the COMMIT has returned acknowledge and publish (group
+ * commit).  A read that arrives while a batch is open first commits the batch, so no one ever
+ * reads what is not yet durable.  SQLite's WAL checkpoints run on a thread of their own
+ * (lib/store_wal.c).  Everything else happens on the loop's thread.
  */
 #ifndef QR_SERVER_H
 #define QR_SERVER_H
