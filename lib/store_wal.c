@@ -28,6 +28,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <time.h>
@@ -70,15 +71,18 @@ static void *run(void *arg)
 /* A busy handler for both connections: SQLite's own (sqlite3_busy_timeout) sleeps 1 ms, then
  * 2, 5, 10 ... between tries, so a commit held back for the 0.3 ms of a RESTART's last pages
  * would wait at least a millisecond, and a RESTART looking for the moment between two commits
- * would sleep through most of them.  This one tries every 50 microseconds, for 5 seconds as
- * the store's timeout does. */
+ * would sleep through most of them.  This one tries every 50 microseconds: for 5 seconds on
+ * the writer, as the store's timeout does, and for 2 ms on the checkpointer, because a RESTART
+ * holds commits back while it waits, for the writer's lock and then for readers to leave the
+ * WAL (someone's long query on the file, say): past that it gives up, and the next commit
+ * asks again. */
 #define BUSY_SLEEP_US 50
-#define BUSY_TRIES (5000000 / BUSY_SLEEP_US)
+#define WRITER_TRIES (5000000 / BUSY_SLEEP_US)
+#define CHECKPOINTER_TRIES (2000 / BUSY_SLEEP_US)
 
 static int on_busy(void *arg, int tries)
 {
-    (void)arg;
-    if (tries >= BUSY_TRIES)
+    if (tries >= (int)(intptr_t)arg)
         return 0;
     struct timespec t = {0, BUSY_SLEEP_US * 1000};
     nanosleep(&t, NULL);
@@ -112,7 +116,8 @@ int qr_wal_checkpointer_start(sqlite3 *writer, qr_wal_checkpointer **out, char *
         sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
             SQLITE_OK ||
         sqlite3_exec(c->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_busy_handler(c->db, on_busy, NULL) != SQLITE_OK) {
+        sqlite3_busy_handler(c->db, on_busy, (void *)(intptr_t)CHECKPOINTER_TRIES) !=
+            SQLITE_OK) {
         qr_errf(err, errlen, "cannot open a checkpointing connection to %s: %s",
                 path ? path : "the database", c->db ? sqlite3_errmsg(c->db) : "out of memory");
         goto fail;
@@ -134,7 +139,7 @@ int qr_wal_checkpointer_start(sqlite3 *writer, qr_wal_checkpointer **out, char *
     /* From here on the writer's commits never checkpoint by themselves (below the force
      * limit): sqlite3_wal_hook replaces the hook sqlite3_wal_autocheckpoint installed. */
     sqlite3_wal_hook(writer, on_commit, c);
-    sqlite3_busy_handler(writer, on_busy, NULL);
+    sqlite3_busy_handler(writer, on_busy, (void *)(intptr_t)WRITER_TRIES);
     *out = c;
     return QR_OK;
 fail:
