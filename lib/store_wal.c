@@ -45,6 +45,7 @@ struct qr_wal_checkpointer {
 static void *run(void *arg)
 {
     qr_wal_checkpointer *c = arg;
+    int next_force = QR_WAL_CHECKPOINT_FORCE;
     pthread_mutex_lock(&c->mu);
     for (;;) {
         while (!c->wanted && !c->quit)
@@ -56,8 +57,10 @@ static void *run(void *arg)
         /* See the top of the file.  SQLITE_BUSY is no failure: the next commit asks again. */
         int log = 0, forced = 0;
         sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, &log, NULL);
-        if (log >= QR_WAL_CHECKPOINT_FORCE) {
-            sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+        if (log >= next_force) {
+            int r = sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+            /* Given up (a reader stays in the WAL): not again until it has grown as much. */
+            next_force = r == SQLITE_OK ? QR_WAL_CHECKPOINT_FORCE : log + QR_WAL_CHECKPOINT_FORCE;
             forced = 1;
         }
         pthread_mutex_lock(&c->mu);
@@ -72,13 +75,14 @@ static void *run(void *arg)
  * 2, 5, 10 ... between tries, so a commit held back for the 0.3 ms of a RESTART's last pages
  * would wait at least a millisecond, and a RESTART looking for the moment between two commits
  * would sleep through most of them.  This one tries every 50 microseconds: for 5 seconds on
- * the writer, as the store's timeout does, and for 2 ms on the checkpointer, because a RESTART
- * holds commits back while it waits, for the writer's lock and then for readers to leave the
- * WAL (someone's long query on the file, say): past that it gives up, and the next commit
- * asks again. */
+ * the writer, as the store's timeout does, and for 50 ms on the checkpointer, because a
+ * RESTART holds commits back while it waits, for the writer's lock and then for readers to
+ * leave the WAL (someone's long query on the file, say): past that it gives up, and tries
+ * again only when the WAL has grown by as much again.  (2 ms was too short: it gave up so
+ * often on a busy daemon that the WAL grew and p99 submit-to-ack with it.) */
 #define BUSY_SLEEP_US 50
 #define WRITER_TRIES (5000000 / BUSY_SLEEP_US)
-#define CHECKPOINTER_TRIES (2000 / BUSY_SLEEP_US)
+#define CHECKPOINTER_TRIES (50000 / BUSY_SLEEP_US)
 
 static int on_busy(void *arg, int tries)
 {
