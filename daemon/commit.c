@@ -15,8 +15,9 @@
  */
 #include "server.h"
 
+#include "util.h"
+
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 
 enum { C_IDLE, C_WORK, C_DONE, C_QUIT };
@@ -61,13 +62,7 @@ int qr_committer_start(qr_store *store, qr_committer **out)
     c->state = C_IDLE;
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
-    /* Signals are the loop's: the thread starts with every one blocked. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int err = pthread_create(&c->thread, NULL, run, c);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (err != 0) {
+    if (qr_thread_start(&c->thread, run, c) != 0) {
         pthread_cond_destroy(&c->cv);
         pthread_mutex_destroy(&c->mu);
         free(c);

@@ -1,11 +1,12 @@
 /*
- * util.h: small helpers every program needs: identifiers, files, encodings, time.
+ * util.h: small helpers every program needs: identifiers, files, encodings, time, threads.
  */
 #ifndef QR_UTIL_H
 #define QR_UTIL_H
 
 #include "qr.h"
 
+#include <pthread.h>
 #include <sys/types.h>
 
 /* An identifier is a slug: [a-z0-9][a-z0-9-]*, at most QR_MAX_ID bytes. */
@@ -33,5 +34,10 @@ void qr_hex(const uint8_t *data, size_t len, char *out);
 /* Seconds since the epoch, and a UTC ISO-8601 rendering into out (at least 21 bytes). */
 int64_t qr_now(void);
 void qr_time_iso(int64_t t, char *out, size_t outlen);
+
+/* pthread_create for a long-lived helper thread, started with every signal blocked so that
+ * signals keep reaching the thread that handles them (pthread_create's error number, 0 on
+ * success). */
+int qr_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 #endif
